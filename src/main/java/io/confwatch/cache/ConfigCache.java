@@ -1,0 +1,170 @@
+package io.confwatch.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.confwatch.model.TenantChange;
+import io.confwatch.model.TenantSnapshot;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The held snapshots, one per tenant: the only class that touches Caffeine. Installs are monotonic (a snapshot is never
+ * replaced by a lower version); reads are lock-free and always see a whole snapshot.
+ */
+public final class ConfigCache implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigCache.class);
+
+    private final Cache<UUID, TenantSnapshot> snapshots =
+            Caffeine.newBuilder().recordStats().build();
+    private final List<Consumer<TenantChange>> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<UUID, List<VersionWaiter>> waiters = new ConcurrentHashMap<>();
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "confwatch-listeners");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** What {@link #install} did. */
+    public enum Outcome {
+        /** The tenant had no snapshot; now it has this one. */
+        ADDED,
+        /** A lower version (or, when forced, the same version with other content) was replaced. */
+        REPLACED,
+        /** The held snapshot is as new or newer; nothing changed. */
+        KEPT
+    }
+
+    /** The tenant's current snapshot, if held. */
+    public Optional<TenantSnapshot> get(UUID tenant) {
+        return Optional.ofNullable(snapshots.getIfPresent(tenant));
+    }
+
+    /** Every held snapshot (a weakly consistent view). */
+    public Collection<TenantSnapshot> all() {
+        return snapshots.asMap().values();
+    }
+
+    /** How many tenants are held. */
+    public int size() {
+        return snapshots.asMap().size();
+    }
+
+    /**
+     * Installs {@code snapshot} if it is newer than the held one. With {@code forced}, a snapshot of the same version
+     * whose content differs also replaces the held one: a write that bypassed the triggers.
+     */
+    public Outcome install(TenantSnapshot snapshot, boolean forced) {
+        TenantSnapshot[] previous = new TenantSnapshot[1];
+        Outcome[] outcome = {Outcome.KEPT};
+        snapshots.asMap().compute(snapshot.tenant(), (tenant, held) -> {
+            previous[0] = held;
+            if (held == null) {
+                outcome[0] = Outcome.ADDED;
+                return snapshot;
+            }
+            boolean newer = snapshot.version() > held.version();
+            boolean rewritten = forced && snapshot.version() == held.version() && !snapshot.sameContentAs(held);
+            if (newer || rewritten) {
+                outcome[0] = Outcome.REPLACED;
+                return snapshot;
+            }
+            return held;
+        });
+        if (outcome[0] != Outcome.KEPT) {
+            wakeWaiters(snapshot);
+            publish(new TenantChange(snapshot.tenant(), Optional.ofNullable(previous[0]), Optional.of(snapshot)));
+        }
+        return outcome[0];
+    }
+
+    /** Drops the tenant's snapshot; returns whether one was held. */
+    public boolean remove(UUID tenant) {
+        TenantSnapshot removed = snapshots.asMap().remove(tenant);
+        if (removed == null) {
+            return false;
+        }
+        publish(new TenantChange(tenant, Optional.of(removed), Optional.empty()));
+        return true;
+    }
+
+    /** Calls {@code listener} after every install or removal, in order, on a dedicated thread. */
+    public void addListener(Consumer<TenantChange> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Completes when the tenant's held version is at least {@code minVersion}; never completes otherwise, so callers
+     * bound it (e.g. {@code completeOnTimeout}). Cancelling or completing the returned future unregisters it.
+     */
+    public CompletableFuture<TenantSnapshot> whenVersion(UUID tenant, long minVersion) {
+        VersionWaiter waiter = new VersionWaiter(minVersion, new CompletableFuture<>());
+        waiters.compute(tenant, (t, list) -> {
+            List<VersionWaiter> updated = list == null ? new CopyOnWriteArrayList<>() : list;
+            updated.add(waiter);
+            return updated;
+        });
+        waiter.future().whenComplete((snapshot, error) -> unregister(tenant, waiter));
+        // Registered first, checked second: an install racing with this call cannot be missed.
+        get(tenant).ifPresent(this::wakeWaiters);
+        return waiter.future();
+    }
+
+    /** Publishes Caffeine's statistics (hits, misses, size) as {@code cache_*} meters tagged {@code cache=name}. */
+    public void bindMetrics(MeterRegistry registry, String name) {
+        CaffeineCacheMetrics.monitor(registry, snapshots, name);
+    }
+
+    @Override
+    public void close() {
+        notifier.shutdown();
+    }
+
+    private void wakeWaiters(TenantSnapshot snapshot) {
+        List<VersionWaiter> pending = waiters.get(snapshot.tenant());
+        if (pending == null) {
+            return;
+        }
+        for (VersionWaiter waiter : new ArrayList<>(pending)) {
+            if (snapshot.version() >= waiter.minVersion()) {
+                waiter.future().complete(snapshot);
+            }
+        }
+    }
+
+    private void unregister(UUID tenant, VersionWaiter waiter) {
+        waiters.computeIfPresent(tenant, (t, list) -> {
+            list.remove(waiter);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    private void publish(TenantChange change) {
+        if (listeners.isEmpty() || notifier.isShutdown()) {
+            return;
+        }
+        notifier.execute(() -> {
+            for (Consumer<TenantChange> listener : listeners) {
+                try {
+                    listener.accept(change);
+                } catch (RuntimeException e) {
+                    log.warn("A TenantChange listener failed for tenant {}", change.tenant(), e);
+                }
+            }
+        });
+    }
+
+    private record VersionWaiter(long minVersion, CompletableFuture<TenantSnapshot> future) {}
+}

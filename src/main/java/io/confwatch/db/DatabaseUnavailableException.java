@@ -1,0 +1,20 @@
+package io.confwatch.db;
+
+import java.sql.SQLException;
+
+/** The database could not be reached or refused the connection; the message names where and why in one line. */
+public final class DatabaseUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public DatabaseUnavailableException(String where, SQLException cause) {
+        super("cannot connect to PostgreSQL at " + where + ": " + firstLine(cause.getMessage()), cause);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

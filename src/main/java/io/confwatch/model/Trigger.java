@@ -1,0 +1,23 @@
+package io.confwatch.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A trigger of a tenant. */
+public record Trigger(UUID id, String name, String definition, Instant updatedAt, String updatedBy)
+        implements ConfigEntity {
+    public Trigger {
+        requireNonNull(id, "id");
+        requireNonNull(name, "name");
+        requireNonNull(definition, "definition");
+        requireNonNull(updatedAt, "updatedAt");
+        requireNonNull(updatedBy, "updatedBy");
+    }
+
+    @Override
+    public EntityKind kind() {
+        return EntityKind.TRIGGER;
+    }
+}

@@ -1,0 +1,152 @@
+package io.confwatch.testing;
+
+import io.confwatch.db.EmbeddedPostgres;
+import io.confwatch.db.JdbcTarget;
+import io.confwatch.db.Migrations;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives each test class its own real PostgreSQL database with the migrations applied, injected as a
+ * {@link TestDatabase} parameter. The server is {@code CONFWATCH_TEST_DATABASE_URL} when set (a
+ * {@code postgresql://} URI of a role that may create databases), else one embedded server started once per run.
+ */
+public final class PostgresExtension implements BeforeAllCallback, ParameterResolver {
+    /** Environment variable naming an external server for the tests. */
+    public static final String EXTERNAL_URL = "CONFWATCH_TEST_DATABASE_URL";
+
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(PostgresExtension.class);
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        database(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == TestDatabase.class || type == Server.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == Server.class) {
+            return server(context);
+        }
+        return database(context);
+    }
+
+    private static TestDatabase database(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        ExtensionContext classContext = context;
+        while (classContext.getTestClass().isPresent()
+                && classContext
+                        .getParent()
+                        .flatMap(ExtensionContext::getTestClass)
+                        .isPresent()) {
+            classContext = classContext.getParent().orElseThrow();
+        }
+        return classContext
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        TestDatabase.class, key -> server(context).createDatabase(testClass), TestDatabase.class);
+    }
+
+    private static Server server(ExtensionContext context) {
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Server.class, key -> Server.start(), Server.class);
+    }
+
+    /** The PostgreSQL server shared by every test class of this run. */
+    public static final class Server implements AutoCloseable {
+        private final JdbcTarget admin;
+        private final EmbeddedPostgres embedded;
+
+        private Server(JdbcTarget admin, EmbeddedPostgres embedded) {
+            this.admin = admin;
+            this.embedded = embedded;
+        }
+
+        static Server start() {
+            String url = System.getenv(EXTERNAL_URL);
+            if (url != null && !url.isBlank()) {
+                return new Server(parse(url), null);
+            }
+            EmbeddedPostgres pg = EmbeddedPostgres.start(/* durable= */ false);
+            return new Server(new JdbcTarget("127.0.0.1", pg.port(), "postgres", pg.user(), "", "disable"), pg);
+        }
+
+        /** The embedded server, or null when the tests use an external one. */
+        public EmbeddedPostgres embedded() {
+            return embedded;
+        }
+
+        /** Connection details of the server's maintenance database, as the test superuser. */
+        public JdbcTarget admin() {
+            return admin;
+        }
+
+        TestDatabase createDatabase(Class<?> testClass) {
+            String name = ("cw_" + testClass.getSimpleName() + "_" + DATABASES.incrementAndGet())
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9_]", "_");
+            if (name.length() > 63) {
+                name = name.substring(0, 40) + "_" + DATABASES.get();
+            }
+            try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
+                    Statement s = c.createStatement()) {
+                s.execute("drop database if exists " + name + " with (force)");
+                s.execute("create database " + name);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
+            }
+            JdbcTarget target =
+                    new JdbcTarget(admin.host(), admin.port(), name, admin.user(), admin.password(), admin.sslMode());
+            Migrations.apply(target);
+            return new TestDatabase(target);
+        }
+
+        @Override
+        public void close() {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+
+        private static JdbcTarget parse(String url) {
+            URI uri = URI.create(url);
+            if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+                throw new IllegalArgumentException(EXTERNAL_URL + " must be a postgresql:// URI");
+            }
+            String user = "postgres";
+            String password = "";
+            if (uri.getRawUserInfo() != null) {
+                String[] parts = uri.getRawUserInfo().split(":", 2);
+                user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+                password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
+            }
+            String path = uri.getPath();
+            String database = path == null || path.length() <= 1 ? "postgres" : path.substring(1);
+            int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+            String sslMode = "prefer";
+            if (uri.getQuery() != null && uri.getQuery().startsWith("sslmode=")) {
+                sslMode = uri.getQuery().substring("sslmode=".length());
+            }
+            return new JdbcTarget(uri.getHost(), port, database, user, password, sslMode);
+        }
+    }
+}
