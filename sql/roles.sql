@@ -8,6 +8,7 @@
 --
 --     create role confwatch_worker_prod login password '...' in role confwatch_worker;
 --     create role admin_api login password '...' in role confwatch_writer;
+--     grant confwatch_janitor to confwatch_worker_prod;  -- lets that worker run the log retention
 --
 -- Roles are cluster-wide: in a cluster with several ConfWatch databases, apply this in each one.
 
@@ -43,7 +44,8 @@ grant select (tenant_id, version, entity, entity_id, op), insert, update (op)
     on confwatch.config_changes to confwatch_writer;
 grant usage on sequence confwatch.config_changes_seq_seq to confwatch_writer;
 
--- Change-log retention (select confwatch.purge_changes('7 days')), for whatever runs it.
+-- Change-log retention (select confwatch.purge_changes('7 days')): the worker when granted this
+-- role, or a cron job.
 grant usage on schema confwatch to confwatch_janitor;
 grant select, delete on confwatch.config_changes to confwatch_janitor;
 grant execute on function confwatch.purge_changes(interval) to confwatch_janitor;
