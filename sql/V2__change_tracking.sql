@@ -15,8 +15,9 @@
 --     unless the setting confwatch.notify is 'off' (session or ALTER DATABASE ... SET).
 -- A writer that changes one tenant in several statements while others write it too should lock
 -- the tenant row first (select ... from confwatch.tenants where id = $1 for no key update): the
--- triggers take that lock after each statement's rows, and a later statement would deadlock.
--- update confwatch.tenants set name = name where id = $1 makes every worker reload that tenant.
+-- triggers take that lock after each statement's rows, so two such writers can deadlock.
+-- update confwatch.tenants set name = name where id = $1 bumps the version and logs nothing: a
+-- version without change rows tells workers to reload that tenant whole.
 
 -- Order of two ops on one entity in one transaction, collapsed to what the transaction did overall.
 create or replace function confwatch.merge_op(earlier text, later text) returns text
