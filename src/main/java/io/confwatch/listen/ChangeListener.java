@@ -1,5 +1,6 @@
 package io.confwatch.listen;
 
+import io.confwatch.db.Connections;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -130,7 +131,14 @@ public final class ChangeListener {
                         return Future.failedFuture("closed");
                     }
                     connection = conn;
-                    conn.notificationHandler(this::onNotification);
+                    conn.notificationHandler(notification -> {
+                        // A handler that throws would kill the connection and leak its socket: never let it.
+                        try {
+                            onNotification(notification);
+                        } catch (RuntimeException e) {
+                            log.error("Failed to handle a notification on {}", settings.channel(), e);
+                        }
+                    });
                     conn.closeHandler(v -> {
                         if (conn == connection) {
                             lost("connection closed by the server or network");
@@ -218,7 +226,7 @@ public final class ChangeListener {
         if (current != null) {
             current.closeHandler(null);
             current.notificationHandler(null);
-            current.close();
+            Connections.abort(current);
         }
     }
 
