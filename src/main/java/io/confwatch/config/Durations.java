@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.List;
 
-/** Humane durations: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 7d}, compound {@code 1m30s}, {@code 0}. */
+/** Humane durations: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 7d}, {@code 1m30s}, {@code 0}. */
 public final class Durations {
 
     /** The hint every parse error ends with. */
@@ -74,7 +74,7 @@ public final class Durations {
         return Duration.ofMillis(total);
     }
 
-    /** Formats a non-negative duration the way {@link #parse} reads it, e.g. {@code 1m30s}; sub-millisecond parts are dropped. */
+    /** Formats a non-negative duration as {@link #parse} reads it, e.g. {@code 1m30s}; drops sub-milliseconds. */
     public static String format(Duration duration) {
         requireNonNull(duration, "duration");
         if (duration.isNegative()) {

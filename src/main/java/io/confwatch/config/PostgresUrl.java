@@ -101,7 +101,7 @@ final class PostgresUrl {
         return new DatabaseTarget(host, port, database, user, password, sslMode);
     }
 
-    /** {@code url} with its password (in the user info or a {@code password=} parameter) replaced by {@code <redacted>}. */
+    /** {@code url} with its password (user info or {@code password=} parameter) replaced by {@code <redacted>}. */
     static String redact(String url) {
         requireNonNull(url, "url");
         int schemeEnd = url.indexOf("://");
