@@ -52,7 +52,7 @@ public enum Setting {
             null,
             "Silence after a probe that counts as deaf: the listener is rebuilt. Shorter than the probe interval."),
     CONFWATCH_RECONNECT_MIN_BACKOFF(
-            "250ms", null, "First delay before reconnecting the listener (then doubles, jittered)."),
+            "250ms", null, "First delay before reconnecting the listener; delays grow, jittered, up to the max."),
     CONFWATCH_RECONNECT_MAX_BACKOFF("30s", null, "Cap on the listener's reconnect delay; it retries forever."),
     CONFWATCH_POLL_INTERVAL("1s", null, "Versioned sweep interval in `poll` mode."),
     CONFWATCH_SWEEP_INTERVAL("30s", null, "Versioned sweep interval in `listen` mode (±10% jitter)."),
@@ -64,7 +64,8 @@ public enum Setting {
             null,
             "A tenant behind by more versions than this is loaded whole instead of by delta (0–10000; "
                     + "`0` disables delta loads)."),
-    CONFWATCH_RELOAD_RETRY_MIN_BACKOFF("1s", null, "First delay before retrying a failed tenant load (then doubles)."),
+    CONFWATCH_RELOAD_RETRY_MIN_BACKOFF(
+            "1s", null, "First delay before retrying a failed tenant load; delays grow up to the max."),
     CONFWATCH_RELOAD_RETRY_MAX_BACKOFF("60s", null, "Cap on the retry delay of a failed tenant load."),
     CONFWATCH_CHANGE_RETENTION("7d", null, "Age after which `confwatch.config_changes` rows are deleted."),
     CONFWATCH_RETENTION_INTERVAL("1h", null, "How often one pod (advisory lock) deletes expired change-log rows."),
@@ -74,7 +75,9 @@ public enum Setting {
             "`i/n` (0 ≤ i < n ≤ 1024): this pod owns shard i of n; or `n` alone: i is the ordinal suffix "
                     + "of `CONFWATCH_POD_NAME` (StatefulSet pod `confwatch-3` → 3)."),
     CONFWATCH_POD_NAME(
-            null, "`$HOSTNAME`", "Pod name whose ordinal suffix gives the shard index for `CONFWATCH_SHARD=n`."),
+            null,
+            "`$HOSTNAME`",
+            "Pod name (from the downward API `metadata.name`) whose ordinal suffix gives the shard index for `CONFWATCH_SHARD=n`."),
     CONFWATCH_WORKER_ID(
             null,
             "`$HOSTNAME`, else a random id",
