@@ -1,11 +1,11 @@
 package io.confwatch.listen;
 
+import io.confwatch.config.ListenerSettings;
 import io.confwatch.db.Connections;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgNotification;
 import io.vertx.sqlclient.SqlClient;
@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +32,12 @@ public final class ChangeListener {
     private static final Logger log = LoggerFactory.getLogger(ChangeListener.class);
 
     private final Vertx vertx;
-    private final PgConnectOptions options;
+    private final Supplier<Future<PgConnection>> connector;
+    private final String where;
     private final SqlClient probeClient;
     private final ListenerSettings settings;
+    private final String workerId;
+    private final Duration queryTimeout;
     private final Consumer<Notification> sink;
     private final Consumer<Boolean> onListening;
     private final ConfWatchMetrics metrics;
@@ -59,16 +63,22 @@ public final class ChangeListener {
 
     public ChangeListener(
             Vertx vertx,
-            PgConnectOptions options,
+            Supplier<Future<PgConnection>> connector,
+            String where,
             SqlClient probeClient,
             ListenerSettings settings,
+            String workerId,
+            Duration queryTimeout,
             Consumer<Notification> sink,
             Consumer<Boolean> onListening,
             ConfWatchMetrics metrics) {
         this.vertx = vertx;
-        this.options = options;
+        this.connector = connector;
+        this.where = where;
         this.probeClient = probeClient;
         this.settings = settings;
+        this.workerId = workerId;
+        this.queryTimeout = queryTimeout;
         this.sink = sink;
         this.onListening = onListening;
         this.metrics = metrics;
@@ -105,7 +115,7 @@ public final class ChangeListener {
             return Future.succeededFuture();
         }
         return current.close()
-                .timeout(settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .otherwiseEmpty();
     }
 
@@ -120,9 +130,9 @@ public final class ChangeListener {
         }
         state = "connecting";
         publishStatus();
-        Future<PgConnection> attempt = PgConnection.connect(vertx, options);
+        Future<PgConnection> attempt = connector.get();
         Future<PgConnection> bounded =
-                attempt.timeout(2 * settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                attempt.timeout(2 * queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
         // A connection that arrives after its attempt timed out belongs to no one: close it.
         bounded.onFailure(error -> attempt.onSuccess(PgConnection::close));
         bounded.compose(conn -> {
@@ -147,7 +157,7 @@ public final class ChangeListener {
                     conn.exceptionHandler(e -> log.debug("Listener connection error: {}", e.toString()));
                     return conn.query("LISTEN " + settings.channel())
                             .execute()
-                            .timeout(settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
                             .map(rows -> conn);
                 })
                 .onSuccess(this::listening)
@@ -190,10 +200,8 @@ public final class ChangeListener {
         // First failure, then every power of two: a long outage logs a handful of lines, not thousands.
         if (Long.bitCount(failedAttempts) == 1) {
             log.warn(
-                    "Listener cannot connect to {}:{}/{} (attempt {}), retrying in {} ms: {}",
-                    options.getHost(),
-                    options.getPort(),
-                    options.getDatabase(),
+                    "Listener cannot connect to {} (attempt {}), retrying in {} ms: {}",
+                    where,
                     failedAttempts,
                     delay,
                     lastError);
@@ -253,7 +261,7 @@ public final class ChangeListener {
         }
         conn.query("select 1")
                 .execute()
-                .timeout(settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .onFailure(error -> {
                     if (conn == connection) {
                         lost("heartbeat failed: " + error.getMessage());
@@ -267,12 +275,12 @@ public final class ChangeListener {
             return;
         }
         long seq = ++probeSeq;
-        String payload = "{\"probe\":\"" + settings.workerId() + "\",\"seq\":" + seq + "}";
+        String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + seq + "}";
         long sent = System.nanoTime();
         probeClient
                 .preparedQuery("select pg_notify($1, $2)")
                 .execute(Tuple.of(settings.channel(), payload))
-                .timeout(settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .onSuccess(rows -> {
                     if (conn != connection || seq != probeSeq) {
                         return;
@@ -296,7 +304,7 @@ public final class ChangeListener {
         }
         lastNotificationAt = Instant.now();
         Notification parsed = NotificationParser.parse(notification.getPayload());
-        if (parsed instanceof Notification.Probe probe && probe.worker().equals(settings.workerId())) {
+        if (parsed instanceof Notification.Probe probe && probe.worker().equals(workerId)) {
             if (probe.seq() == probeSeq && probeDeadlineTimer >= 0) {
                 vertx.cancelTimer(probeDeadlineTimer);
                 probeDeadlineTimer = -1;

@@ -42,7 +42,7 @@ public final class ReloadCoordinator {
     private final SnapshotLoader loader;
     private final ConfigCache cache;
     private final ConfWatchMetrics metrics;
-    private final ReloadSettings settings;
+    private final ReloadPolicy settings;
     private final Predicate<UUID> owns;
     private final Runnable onOverflow;
 
@@ -63,7 +63,7 @@ public final class ReloadCoordinator {
             SnapshotLoader loader,
             ConfigCache cache,
             ConfWatchMetrics metrics,
-            ReloadSettings settings,
+            ReloadPolicy settings,
             Predicate<UUID> owns,
             Runnable onOverflow) {
         this.vertx = vertx;
@@ -123,6 +123,41 @@ public final class ReloadCoordinator {
             Future.join(all).<Void>mapEmpty().onComplete(ar -> queuedAll.complete());
         });
         return queuedAll.future();
+    }
+
+    /**
+     * Reads every tenant whole, page by page in id order (one statement per page), installing owned ones as it goes:
+     * the start-up load. Completes with how many tenants are held.
+     */
+    public Future<Integer> loadAll(ReloadCause cause) {
+        Promise<Integer> done = Promise.promise();
+        onContext(() -> loadPage(new UUID(0, 0), cause, done, 0));
+        return done.future();
+    }
+
+    private void loadPage(UUID after, ReloadCause cause, Promise<Integer> done, int loaded) {
+        long started = System.nanoTime();
+        loader.loadPage(after, settings.batchSize())
+                .onSuccess(wholes -> {
+                    metrics.reloadDuration(System.nanoTime() - started);
+                    Instant now = Instant.now();
+                    UUID last = after;
+                    int count = loaded;
+                    for (TenantRows.Whole rows : wholes.values()) {
+                        UUID tenant = rows.tenant().id();
+                        last = TenantIds.max(last, tenant);
+                        if (owns.test(tenant)) {
+                            install(SnapshotAssembler.whole(rows, cache.get(tenant), now), cause, false);
+                            count++;
+                        }
+                    }
+                    if (wholes.size() < settings.batchSize()) {
+                        done.complete(count);
+                    } else {
+                        loadPage(last, cause, done, count);
+                    }
+                })
+                .onFailure(done::fail);
     }
 
     /** Records a version seen elsewhere (the sweep) so {@link #staleTenants()} counts tenants known to be behind. */

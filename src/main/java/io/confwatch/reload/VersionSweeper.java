@@ -54,7 +54,7 @@ public final class VersionSweeper {
     /** Starts both loops: a sweep every {@code sweepInterval}, a forced full reload every {@code fullInterval}. */
     public void start(Duration sweepInterval, Duration fullInterval) {
         loop("versioned sweep", sweepInterval, () -> sweep(ReloadCause.SWEEP).mapEmpty());
-        loop("full reload", fullInterval, this::fullReload);
+        loop("full reload", fullInterval, () -> reloadAll(ReloadCause.FULL));
     }
 
     /** Stops scheduling; a sweep in flight finishes on its own. */
@@ -94,35 +94,31 @@ public final class VersionSweeper {
                 coordinator.noteVersion(version.tenant(), version.version());
                 differing.add(version.tenant());
             }
-            for (TenantSnapshot snapshot : cache.all()) {
-                if (!present.contains(snapshot.tenant())) {
-                    coordinator.forget(snapshot.tenant());
-                }
-            }
+            dropMissing(present);
             lastSweepAt = Instant.now();
             return coordinator.requestAll(differing, cause, false).map(differing.size());
         });
     }
 
-    /** Reads every owned tenant whole, even where the version did not change: catches writes that bypassed triggers. */
-    public Future<Void> fullReload() {
-        return loader.versions().compose(versions -> {
+    /**
+     * Queues a forced whole read of every owned tenant, even where the version did not change: catches writes that
+     * bypassed the triggers. Completes with how many tenants were queued; the reads go on in the background.
+     */
+    public Future<Integer> reloadAll(ReloadCause cause) {
+        return loader.versions().map(versions -> {
             List<UUID> owned = new ArrayList<>(versions.size());
-            Set<UUID> present = new HashSet<>(versions.size() * 2);
             for (TenantVersion version : versions) {
                 if (owns.test(version.tenant())) {
                     owned.add(version.tenant());
-                    present.add(version.tenant());
                 }
             }
-            for (TenantSnapshot snapshot : cache.all()) {
-                if (!present.contains(snapshot.tenant())) {
-                    coordinator.forget(snapshot.tenant());
+            dropMissing(new HashSet<>(owned));
+            coordinator.requestAll(owned, cause, true).onSuccess(v -> {
+                if (cause == ReloadCause.FULL) {
+                    lastFullReloadAt = Instant.now();
                 }
-            }
-            return coordinator
-                    .requestAll(owned, ReloadCause.FULL, true)
-                    .onSuccess(v -> lastFullReloadAt = Instant.now());
+            });
+            return owned.size();
         });
     }
 
@@ -151,6 +147,14 @@ public final class VersionSweeper {
                     .onComplete(ar -> loop(name, interval, body));
         });
         timers.put(name, timer);
+    }
+
+    private void dropMissing(Set<UUID> present) {
+        for (TenantSnapshot snapshot : cache.all()) {
+            if (!present.contains(snapshot.tenant())) {
+                coordinator.forget(snapshot.tenant());
+            }
+        }
     }
 
     static long jittered(Duration interval) {

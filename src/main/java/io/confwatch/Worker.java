@@ -1,0 +1,167 @@
+package io.confwatch;
+
+import io.confwatch.cache.ConfigCache;
+import io.confwatch.config.Mode;
+import io.confwatch.config.WorkerConfig;
+import io.confwatch.db.PgClients;
+import io.confwatch.listen.ChangeListener;
+import io.confwatch.listen.ListenerStatus;
+import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.reload.ReloadCause;
+import io.confwatch.reload.ReloadCoordinator;
+import io.confwatch.reload.ReloadPolicy;
+import io.confwatch.reload.SnapshotLoader;
+import io.confwatch.reload.VersionSweeper;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's moving parts on one event-loop context: listener → coordinator → loader → cache, plus the sweeper. Start
+ * order follows DESIGN §4.1: LISTEN first, then the initial load, then ready; stop order follows §4.5.
+ */
+final class Worker extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final WorkerConfig config;
+    private final PgClients clients;
+    private final ConfigCache cache;
+    private final ConfWatchMetrics metrics;
+    private final Predicate<UUID> owns;
+    private final Promise<Void> ready = Promise.promise();
+
+    private Pool pool;
+    private ReloadCoordinator coordinator;
+    private VersionSweeper sweeper;
+    private ChangeListener listener;
+    private volatile boolean isReady;
+    private volatile boolean stopping;
+
+    Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, Predicate<UUID> owns) {
+        this.config = config;
+        this.clients = clients;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.owns = owns;
+    }
+
+    @Override
+    public Future<?> start() {
+        pool = clients.pool(config.pool().size(), "confwatch");
+        SnapshotLoader loader = new SnapshotLoader(pool, config.pool().queryTimeout());
+        coordinator = new ReloadCoordinator(
+                vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
+        sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
+        metrics.gauge(ConfWatchMetrics.TENANTS, "Tenants held by this worker", cache::size);
+        metrics.gauge(ConfWatchMetrics.STALE_TENANTS, "Tenants known to be behind the database, or failing", () ->
+                coordinator.staleTenants());
+        metrics.gauge(ConfWatchMetrics.INVALID_ENTITIES, "Entities not served because their definition is invalid", () ->
+                cache.all().stream().mapToInt(s -> s.invalid().size()).sum());
+        metrics.secondsGauge(ConfWatchMetrics.LAST_SWEEP_AGE, "Seconds since the last successful versioned sweep", () -> {
+            Instant last = sweeper.lastSweepAt();
+            return last == null ? Double.NaN : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+        });
+        Future<Void> listening = Future.succeededFuture();
+        if (config.mode() == Mode.LISTEN) {
+            listener = new ChangeListener(
+                    vertx,
+                    clients::connectListener,
+                    clients.describe(),
+                    pool,
+                    config.listener(),
+                    config.workerId(),
+                    config.pool().queryTimeout(),
+                    coordinator::onNotification,
+                    this::onListening,
+                    metrics);
+            listening = listener.start();
+        }
+        // Deployment completes at once; readiness follows the initial load, which retries until the database answers.
+        listening.onSuccess(v -> initialLoad(1));
+        return Future.succeededFuture();
+    }
+
+    private void initialLoad(int attempt) {
+        if (stopping) {
+            return;
+        }
+        long started = System.nanoTime();
+        coordinator.loadAll(ReloadCause.STARTUP).onSuccess(count -> {
+            log.info(
+                    "Initial load: {} tenants in {} ms; ready",
+                    count,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            isReady = true;
+            ready.tryComplete();
+            sweeper.start(config.reload().sweepInterval(config.mode()), config.reload().fullReloadInterval());
+        }).onFailure(error -> {
+            long delay = Math.min(30_000L, 500L << Math.min(attempt, 6));
+            log.warn("Initial load failed (attempt {}), retrying in {} ms: {}", attempt, delay, error.toString());
+            vertx.setTimer(delay, id -> initialLoad(attempt + 1));
+        });
+    }
+
+    private void onListening(boolean reconnect) {
+        if (reconnect && isReady) {
+            // Hints sent while the listener was away are gone: compare every version now.
+            sweeper.sweep(ReloadCause.RECONNECT)
+                    .onFailure(e -> log.warn("Catch-up sweep after reconnect failed: {}", e.toString()));
+        }
+    }
+
+    private void sweepSoon() {
+        if (isReady) {
+            sweeper.sweep(ReloadCause.SWEEP);
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        isReady = false;
+        if (sweeper != null) {
+            sweeper.stop();
+        }
+        Future<Void> unlisten = listener == null ? Future.succeededFuture() : listener.stop();
+        long bound = config.shutdownTimeout().toMillis();
+        return unlisten.compose(v -> coordinator.drain())
+                .timeout(bound, TimeUnit.MILLISECONDS)
+                .recover(e -> {
+                    log.warn("Shutdown: in-flight loads did not finish within {} ms; closing anyway", bound);
+                    return Future.succeededFuture();
+                })
+                .compose(v -> pool.close().timeout(bound, TimeUnit.MILLISECONDS).otherwiseEmpty());
+    }
+
+    Future<Void> ready() {
+        return ready.future();
+    }
+
+    boolean isReady() {
+        return isReady;
+    }
+
+    ReloadCoordinator coordinator() {
+        return coordinator;
+    }
+
+    VersionSweeper sweeper() {
+        return sweeper;
+    }
+
+    ListenerStatus listenerStatus() {
+        return listener == null ? null : listener.status();
+    }
+
+    ChangeListener listener() {
+        return listener;
+    }
+}
