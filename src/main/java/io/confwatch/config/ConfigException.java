@@ -12,12 +12,14 @@ public final class ConfigException extends RuntimeException {
 
     private final String variable;
     private final String value;
+    private final String problem;
 
     /** A problem with {@code variable}; {@code value} is shown as given, so callers redact secrets first. */
     public ConfigException(String variable, String value, String problem) {
         super(message(requireNonNull(variable, "variable"), requireNonNull(value, "value"), problem));
         this.variable = variable;
         this.value = value;
+        this.problem = problem;
     }
 
     /** A problem with a cataloged setting, its value redacted as the setting requires. */
@@ -34,6 +36,11 @@ public final class ConfigException extends RuntimeException {
     /** The offending value as shown in the message: {@link #REDACTED} (or partly so) for secrets. */
     public String value() {
         return value;
+    }
+
+    /** What is wrong, without the variable and value, e.g. {@code must be positive}. */
+    public String problem() {
+        return problem;
     }
 
     private static String message(String variable, String value, String problem) {

@@ -16,11 +16,6 @@ final class Env {
         this.vars = Map.copyOf(requireNonNull(vars, "env"));
     }
 
-    /** All variables, for the unknown-name check. */
-    Map<String, String> all() {
-        return vars;
-    }
-
     /** A variable's value, trimmed; absent when unset or blank. Secrets are kept verbatim (only blank means unset). */
     Optional<String> get(String name) {
         String value = vars.get(name);

@@ -8,12 +8,22 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Parses and redacts libpq-style {@code postgresql://user:password@host:port/database?sslmode=…} URIs. */
 final class PostgresUrl {
 
     private static final String SHAPE = "expected postgresql://user:password@host:port/database?sslmode=…";
+    private static final String DEFAULT_HOST = "localhost";
+    private static final int DEFAULT_PORT = 5432;
+
+    /** The URI part each libpq variable corresponds to, to re-word the record's validation failures. */
+    private static final Map<String, String> PARTS = Map.of(
+            Setting.PGHOST.variable(), "host",
+            Setting.PGPORT.variable(), "port",
+            Setting.PGDATABASE.variable(), "database",
+            Setting.PGUSER.variable(), "user");
 
     private PostgresUrl() {}
 
@@ -36,7 +46,6 @@ final class PostgresUrl {
                     setting, url, "cannot find the host: percent-encode '/', '?', '#' in the password (%2F, %3F, %23)");
         }
         String userInfo = at < 0 ? "" : authority.substring(0, at);
-        String hostPort = authority.substring(at + 1);
 
         String tail = rest.substring(authorityEnd);
         if (tail.contains("#")) {
@@ -56,12 +65,28 @@ final class PostgresUrl {
             user = defaultUser;
         }
 
-        String host = "localhost";
-        int port = 5432;
+        if (path.indexOf('/', 1) >= 0) {
+            throw fail(setting, url, "unexpected '/' in the database name (percent-encode it as %2F)");
+        }
+        String database = path.length() > 1 ? decode(setting, url, path.substring(1), "database") : user;
+        HostPort hostPort = parseHostPort(setting, url, authority.substring(at + 1));
+        SslMode sslMode = parseQuery(setting, url, query);
+        try {
+            return new DatabaseTarget(hostPort.host(), hostPort.port(), database, user, password, sslMode);
+        } catch (ConfigException e) {
+            // The record names the libpq variable of the bad part; here the part came from the URL.
+            throw fail(setting, url, "the " + PARTS.get(e.variable()) + ": " + e.problem());
+        }
+    }
+
+    private record HostPort(String host, int port) {}
+
+    private static HostPort parseHostPort(Setting setting, String url, String hostPort) {
         if (hostPort.contains(",")) {
             throw fail(setting, url, "multiple hosts are not supported: name the primary only");
         }
-        String portText = null;
+        String host;
+        String portText;
         if (hostPort.startsWith("[")) {
             int close = hostPort.indexOf(']');
             if (close < 0) {
@@ -69,36 +94,23 @@ final class PostgresUrl {
             }
             host = hostPort.substring(1, close);
             String afterHost = hostPort.substring(close + 1);
-            if (!afterHost.isEmpty()) {
-                if (!afterHost.startsWith(":")) {
-                    throw fail(setting, url, "unexpected text after the IPv6 host: expected ':port'");
-                }
-                portText = afterHost.substring(1);
+            if (!afterHost.isEmpty() && !afterHost.startsWith(":")) {
+                throw fail(setting, url, "unexpected text after the IPv6 host: expected ':port'");
             }
+            portText = afterHost.isEmpty() ? "" : afterHost.substring(1);
             if (host.isEmpty()) {
                 throw fail(setting, url, "empty IPv6 host");
             }
         } else {
             int portColon = hostPort.lastIndexOf(':');
             String hostText = portColon < 0 ? hostPort : hostPort.substring(0, portColon);
-            portText = portColon < 0 ? null : hostPort.substring(portColon + 1);
+            portText = portColon < 0 ? "" : hostPort.substring(portColon + 1);
             if (hostText.contains(":")) {
                 throw fail(setting, url, "put an IPv6 host in brackets, e.g. postgresql://[::1]:5432/db");
             }
-            if (!hostText.isEmpty()) {
-                host = decode(setting, url, hostText, "host");
-            }
+            host = hostText.isEmpty() ? DEFAULT_HOST : decode(setting, url, hostText, "host");
         }
-        if (portText != null && !portText.isEmpty()) {
-            port = parsePort(setting, url, portText);
-        }
-
-        String database = path.length() > 1 ? decode(setting, url, path.substring(1), "database") : user;
-        if (database.contains("/")) {
-            throw fail(setting, url, "the database name must not contain '/' (percent-encode it as %2F)");
-        }
-        SslMode sslMode = parseQuery(setting, url, query);
-        return new DatabaseTarget(host, port, database, user, password, sslMode);
+        return new HostPort(host, portText.isEmpty() ? DEFAULT_PORT : parsePort(setting, url, portText));
     }
 
     /** {@code url} with its password (user info or {@code password=} parameter) replaced by {@code <redacted>}. */

@@ -54,7 +54,7 @@ public record ReloadSettings(
     }
 
     /** The sweep interval that applies in {@code mode}: the poll interval in poll mode. */
-    public Duration sweepInterval(Mode mode) {
+    public Duration sweepIntervalIn(Mode mode) {
         return mode == Mode.POLL ? pollInterval : sweepInterval;
     }
 

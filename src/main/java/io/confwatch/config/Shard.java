@@ -62,6 +62,9 @@ public record Shard(int index, int count) {
                     Setting.CONFWATCH_SHARD, text, "expected i/n (e.g. 0/4) or n alone with a StatefulSet pod name");
         }
         int count = Integer.parseInt(text);
+        if (count < 1 || count > MAX_COUNT) {
+            throw ConfigException.of(Setting.CONFWATCH_SHARD, text, "shard count must be between 1 and " + MAX_COUNT);
+        }
         Matcher ordinal = ORDINAL_SUFFIX.matcher(podName.orElse(""));
         if (!ordinal.matches()) {
             String seen = podName.map(name -> " (" + podSource + "=" + ConfigException.quote(name) + ")")
@@ -73,7 +76,7 @@ public record Shard(int index, int count) {
                             + "; set CONFWATCH_SHARD=i/" + count + " instead");
         }
         int index = Integer.parseInt(ordinal.group(1));
-        if (count >= 1 && count <= MAX_COUNT && index >= count) {
+        if (index >= count) {
             throw ConfigException.of(
                     Setting.CONFWATCH_SHARD,
                     text,

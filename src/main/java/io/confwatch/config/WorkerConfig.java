@@ -97,7 +97,7 @@ public record WorkerConfig(
 
     /** The sweep interval that applies in this mode: {@code CONFWATCH_POLL_INTERVAL} in poll mode. */
     public Duration sweepInterval() {
-        return reload.sweepInterval(mode);
+        return reload.sweepIntervalIn(mode);
     }
 
     /** This configuration connecting to {@code database}. */

@@ -98,6 +98,11 @@ class DatabaseTargetTest {
     }
 
     @Test
+    void fromUrl_encodedSlashInDatabase_isDecoded() {
+        assertThat(DatabaseTarget.fromUrl("postgresql://db/a%2Fb").database()).isEqualTo("a/b");
+    }
+
+    @Test
     void fromUrl_encodedSocketDirectoryHost_isDecoded() {
         assertThat(DatabaseTarget.fromUrl("postgresql://app@%2Fvar%2Frun%2Fpostgresql/config")
                         .host())
@@ -122,7 +127,9 @@ class DatabaseTargetTest {
                 "postgresql://db/config?application_name=x | unsupported parameter \"application_name\"",
                 "postgresql://db/config?sslmode=on | sslmode=\"on\" is not one of disable, allow, prefer, require, verify-ca, verify-full",
                 "postgresql://db/config#frag | a fragment ('#') is not allowed",
-                "postgresql://db/a%2Fb | must not contain '/'",
+                "postgresql://db/a/b | unexpected '/' in the database name",
+                "postgresql://%20@db/config | the user: must not be blank",
+                "postgresql://%20/config | the host: not a host name",
                 "postgresql://db/con%zzfig | bad percent-encoding in the database",
                 "postgresql://app:pa/ss@db/config | percent-encode '/', '?', '#' in the password",
                 "postgresql://app:pa?ss@db/config | percent-encode '/', '?', '#' in the password",

@@ -101,6 +101,6 @@ class ShardTest {
     @Test
     void fromEnv_countAloneZero_throwsCountRange() {
         assertThatThrownBy(() -> shard("CONFWATCH_SHARD", "0", "CONFWATCH_POD_NAME", "confwatch-0"))
-                .hasMessageContaining("shard count must be between 1 and 1024");
+                .hasMessage("CONFWATCH_SHARD=\"0\": shard count must be between 1 and 1024");
     }
 }
