@@ -61,14 +61,21 @@ final class Worker extends VerticleBase {
                 vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
         sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
         metrics.gauge(ConfWatchMetrics.TENANTS, "Tenants held by this worker", cache::size);
-        metrics.gauge(ConfWatchMetrics.STALE_TENANTS, "Tenants known to be behind the database, or failing", () ->
-                coordinator.staleTenants());
-        metrics.gauge(ConfWatchMetrics.INVALID_ENTITIES, "Entities not served because their definition is invalid", () ->
-                cache.all().stream().mapToInt(s -> s.invalid().size()).sum());
-        metrics.secondsGauge(ConfWatchMetrics.LAST_SWEEP_AGE, "Seconds since the last successful versioned sweep", () -> {
-            Instant last = sweeper.lastSweepAt();
-            return last == null ? Double.NaN : Duration.between(last, Instant.now()).toMillis() / 1000.0;
-        });
+        metrics.gauge(
+                ConfWatchMetrics.STALE_TENANTS,
+                "Tenants known to be behind the database, or failing",
+                () -> coordinator.staleTenants());
+        metrics.gauge(
+                ConfWatchMetrics.INVALID_ENTITIES,
+                "Entities not served because their definition is invalid",
+                () -> cache.all().stream().mapToInt(s -> s.invalid().size()).sum());
+        metrics.secondsGauge(
+                ConfWatchMetrics.LAST_SWEEP_AGE, "Seconds since the last successful versioned sweep", () -> {
+                    Instant last = sweeper.lastSweepAt();
+                    return last == null
+                            ? Double.NaN
+                            : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+                });
         Future<Void> listening = Future.succeededFuture();
         if (config.mode() == Mode.LISTEN) {
             listener = new ChangeListener(
@@ -94,19 +101,26 @@ final class Worker extends VerticleBase {
             return;
         }
         long started = System.nanoTime();
-        coordinator.loadAll(ReloadCause.STARTUP).onSuccess(count -> {
-            log.info(
-                    "Initial load: {} tenants in {} ms; ready",
-                    count,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            isReady = true;
-            ready.tryComplete();
-            sweeper.start(config.reload().sweepInterval(config.mode()), config.reload().fullReloadInterval());
-        }).onFailure(error -> {
-            long delay = Math.min(30_000L, 500L << Math.min(attempt, 6));
-            log.warn("Initial load failed (attempt {}), retrying in {} ms: {}", attempt, delay, error.toString());
-            vertx.setTimer(delay, id -> initialLoad(attempt + 1));
-        });
+        coordinator
+                .loadAll(ReloadCause.STARTUP)
+                .onSuccess(count -> {
+                    log.info(
+                            "Initial load: {} tenants in {} ms; ready",
+                            count,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    isReady = true;
+                    ready.tryComplete();
+                    sweeper.start(config.sweepInterval(), config.reload().fullReloadInterval());
+                })
+                .onFailure(error -> {
+                    long delay = Math.min(30_000L, 500L << Math.min(attempt, 6));
+                    log.warn(
+                            "Initial load failed (attempt {}), retrying in {} ms: {}",
+                            attempt,
+                            delay,
+                            error.toString());
+                    vertx.setTimer(delay, id -> initialLoad(attempt + 1));
+                });
     }
 
     private void onListening(boolean reconnect) {

@@ -40,18 +40,21 @@ public final class PgClients {
                 .setSslMode(io.vertx.pgclient.SslMode.of(target.sslMode().text()))
                 .setReconnectAttempts(0)
                 .addProperty("application_name", applicationName)
-                .addProperty("statement_timeout", Long.toString(pool.queryTimeout().toMillis()))
+                .addProperty(
+                        "statement_timeout", Long.toString(pool.queryTimeout().toMillis()))
                 .addProperty("tcp_keepalives_idle", "30")
                 .addProperty("tcp_keepalives_interval", "10")
                 .addProperty("tcp_keepalives_count", "3");
         if (target.sslMode() == SslMode.VERIFY_CA || target.sslMode() == SslMode.VERIFY_FULL) {
-            connectOptions.getSslOptions().setHostnameVerificationAlgorithm(
-                    target.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
+            connectOptions
+                    .getSslOptions()
+                    .setHostnameVerificationAlgorithm(target.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
         }
         this.netOptions = new NetClientOptions()
                 .setTcpKeepAlive(true)
                 .setTcpNoDelay(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, pool.connectTimeout().toMillis()));
+                .setConnectTimeout(
+                        (int) Math.min(Integer.MAX_VALUE, pool.connectTimeout().toMillis()));
         this.listenerFactory = PgDriver.INSTANCE.createConnectionFactory(vertx, netOptions);
     }
 
@@ -73,7 +76,9 @@ public final class PgClients {
 
     /** Opens a single connection for LISTEN, on the calling context. */
     public Future<PgConnection> connectListener() {
-        return listenerFactory.connect(vertx.getOrCreateContext(), connectOptions).map(PgConnection::cast);
+        return listenerFactory
+                .connect(vertx.getOrCreateContext(), connectOptions)
+                .map(PgConnection::cast);
     }
 
     /** {@code host:port/database as user}, for logs. */

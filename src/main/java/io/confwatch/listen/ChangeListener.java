@@ -131,8 +131,7 @@ public final class ChangeListener {
         state = "connecting";
         publishStatus();
         Future<PgConnection> attempt = connector.get();
-        Future<PgConnection> bounded =
-                attempt.timeout(2 * queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Future<PgConnection> bounded = attempt.timeout(2 * queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
         // A connection that arrives after its attempt timed out belongs to no one: close it.
         bounded.onFailure(error -> attempt.onSuccess(PgConnection::close));
         bounded.compose(conn -> {
