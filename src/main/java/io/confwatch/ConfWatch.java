@@ -55,6 +55,7 @@ public final class ConfWatch implements AutoCloseable {
     private final PgClients clients;
     private final Worker worker;
     private final Predicate<UUID> owns;
+    private String deploymentId;
     private volatile boolean closed;
 
     private ConfWatch(WorkerConfig config, EmbeddedPostgres embedded, Predicate<UUID> owns) {
@@ -102,7 +103,8 @@ public final class ConfWatch implements AutoCloseable {
             effective = config.withDatabase(target);
         }
         ConfWatch confWatch = new ConfWatch(effective, embedded, tenant -> true);
-        confWatch.vertx.deployVerticle(confWatch.worker).await();
+        confWatch.deploymentId =
+                confWatch.vertx.deployVerticle(confWatch.worker).await();
         return confWatch;
     }
 
@@ -227,9 +229,11 @@ public final class ConfWatch implements AutoCloseable {
         closed = true;
         Duration bound = config.shutdownTimeout().multipliedBy(2);
         try {
+            // Undeploy first so the worker stops in its own order (§4.5) before Vert.x closes everything else.
+            vertx.undeploy(deploymentId).await(bound.toMillis(), TimeUnit.MILLISECONDS);
             vertx.close().await(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            log.warn("Vert.x did not close within {} ms", bound.toMillis());
+            log.warn("Shutdown did not finish within {} ms", bound.toMillis());
         } finally {
             clients.close();
             cache.close();

@@ -36,7 +36,7 @@ public final class PgClients {
                 .setPort(target.port())
                 .setDatabase(target.database())
                 .setUser(target.user())
-                .setPassword(target.password().map(Secret::reveal).orElse(null))
+                .setPassword(target.password().map(Secret::reveal).orElse(""))
                 .setSslMode(io.vertx.pgclient.SslMode.of(target.sslMode().text()))
                 .setReconnectAttempts(0)
                 .addProperty("application_name", applicationName)

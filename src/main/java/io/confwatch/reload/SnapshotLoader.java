@@ -49,13 +49,12 @@ public final class SnapshotLoader {
 
     private static final String LOAD_PAGE =
             """
-            with page as (
-                select array(select id from confwatch.tenants where id > $1 order by id limit $2) as ids)
+            with page as (select id from confwatch.tenants where id > $1 order by id limit $2)
             select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
-              from confwatch.tenants t where t.id = any((select ids from page))
+              from confwatch.tenants t where t.id in (select id from page)
             union all
             """
-                    + ENTITIES_OF_TENANTS.replace("any($1)", "any((select ids from page))");
+                    + ENTITIES_OF_TENANTS.replace("= any($1)", "in (select id from page)");
 
     private static final String LOAD_DELTA =
             """
