@@ -127,12 +127,21 @@ public final class ConfWatch implements AutoCloseable {
 
     /**
      * Completes with the tenant's snapshot once its version is at least {@code minVersion}, or after {@code timeout}
-     * with whatever is held then (compare its version, or find it empty). Never completes exceptionally.
+     * with whatever is held then (compare its version, or find it empty). Never completes exceptionally unless the
+     * caller cancels it; cancelling stops the wait at once (e.g. an HTTP client that went away).
      */
     public CompletableFuture<Optional<TenantSnapshot>> awaitVersion(UUID tenant, long minVersion, Duration timeout) {
-        return cache.whenVersion(tenant, minVersion)
-                .completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS)
-                .thenApply(snapshot -> snapshot != null ? Optional.of(snapshot) : cache.get(tenant));
+        CompletableFuture<TenantSnapshot> waiter =
+                cache.whenVersion(tenant, minVersion).completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<Optional<TenantSnapshot>> result =
+                waiter.thenApply(snapshot -> snapshot != null ? Optional.of(snapshot) : cache.get(tenant));
+        // A dependent stage does not cancel its source: pass it on, so the cache drops the waiter now.
+        result.whenComplete((snapshot, error) -> {
+            if (result.isCancelled()) {
+                waiter.cancel(false);
+            }
+        });
+        return result;
     }
 
     /** Reads {@code tenant} now, even if its version did not change; completes with what is held afterwards. */

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Worker extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** How often {@code pg_notification_queue_usage()} is read for its gauge. */
+    private static final Duration QUEUE_USAGE_INTERVAL = Duration.ofSeconds(15);
 
     private final WorkerConfig config;
     private final PgClients clients;
@@ -44,6 +46,8 @@ final class Worker extends VerticleBase {
     private ChangeListener listener;
     private volatile boolean isReady;
     private volatile boolean stopping;
+    private volatile double notifyQueueUsage = Double.NaN;
+    private long queueUsageTimer = -1;
 
     Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, Predicate<UUID> owns) {
         this.config = config;
@@ -76,6 +80,12 @@ final class Worker extends VerticleBase {
                             ? Double.NaN
                             : Duration.between(last, Instant.now()).toMillis() / 1000.0;
                 });
+        metrics.gauge(
+                ConfWatchMetrics.NOTIFY_QUEUE_USAGE,
+                "Fraction of PostgreSQL's notification queue in use (pg_notification_queue_usage()); at 1 every "
+                        + "notifying commit fails",
+                () -> notifyQueueUsage);
+        queueUsageTimer = vertx.setPeriodic(1, QUEUE_USAGE_INTERVAL.toMillis(), id -> readQueueUsage());
         Future<Void> listening = Future.succeededFuture();
         if (config.mode() == Mode.LISTEN) {
             listener = new ChangeListener(
@@ -123,6 +133,17 @@ final class Worker extends VerticleBase {
                 });
     }
 
+    private void readQueueUsage() {
+        pool.query("select pg_notification_queue_usage()")
+                .execute()
+                .onSuccess(rows -> notifyQueueUsage = rows.iterator().next().getDouble(0))
+                .onFailure(error -> {
+                    // Unknown, not "empty": a stale reading would hide a queue filling up while we cannot look.
+                    notifyQueueUsage = Double.NaN;
+                    log.debug("Cannot read pg_notification_queue_usage(): {}", error.toString());
+                });
+    }
+
     private void onListening(boolean reconnect) {
         if (reconnect && isReady) {
             // Hints sent while the listener was away are gone: compare every version now.
@@ -141,6 +162,9 @@ final class Worker extends VerticleBase {
     public Future<?> stop() {
         stopping = true;
         isReady = false;
+        if (queueUsageTimer >= 0) {
+            vertx.cancelTimer(queueUsageTimer);
+        }
         if (sweeper != null) {
             sweeper.stop();
         }
