@@ -45,5 +45,5 @@ grant usage on sequence confwatch.config_changes_seq_seq to confwatch_writer;
 
 -- Change-log retention (select confwatch.purge_changes('7 days')), for whatever runs it.
 grant usage on schema confwatch to confwatch_janitor;
-grant select (seq, changed_at), delete on confwatch.config_changes to confwatch_janitor;
+grant select, delete on confwatch.config_changes to confwatch_janitor;
 grant execute on function confwatch.purge_changes(interval) to confwatch_janitor;
