@@ -13,6 +13,7 @@ import io.confwatch.model.InvalidEntity;
 import io.confwatch.model.TenantChange;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.reload.ReloadCause;
+import io.confwatch.reload.TenantIds;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -113,10 +114,10 @@ public final class ConfWatch implements AutoCloseable {
         return cache.get(tenant);
     }
 
-    /** Every snapshot held, ordered by tenant id. */
+    /** Every snapshot held, ordered by tenant id as PostgreSQL orders them (the order of the id strings). */
     public List<TenantSnapshot> tenants() {
         List<TenantSnapshot> all = new ArrayList<>(cache.all());
-        all.sort(Comparator.comparing(TenantSnapshot::tenant));
+        all.sort(Comparator.comparing(TenantSnapshot::tenant, TenantIds.ORDER));
         return all;
     }
 
