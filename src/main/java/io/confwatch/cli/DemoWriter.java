@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The demo's writer: plain SQL, as any other tool would write configuration. */
@@ -13,7 +15,7 @@ final class DemoWriter {
     private static final String[] TENANTS = {"acme-mainnet", "globex-l2", "initech-bridge"};
 
     private final Connection sql;
-    private int step;
+    private final Map<UUID, Integer> steps = new HashMap<>();
     private long commitStartedNanos;
 
     record Tenant(UUID id, String name, long version) {}
@@ -52,7 +54,9 @@ final class DemoWriter {
 
     /** Makes the next change to {@code tenant} in one transaction and returns the version it committed. */
     Change changeOne(Tenant tenant) throws SQLException {
-        int kind = step++ % 4;
+        // Each tenant goes through update, insert, soft delete, hard delete in turn.
+        int step = steps.merge(tenant.id(), 1, Integer::sum);
+        int kind = (step - 1) % 4;
         String description;
         commitStartedNanos = 0;
         long version;
