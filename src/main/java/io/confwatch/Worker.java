@@ -3,6 +3,7 @@ package io.confwatch;
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.config.Mode;
 import io.confwatch.config.WorkerConfig;
+import io.confwatch.db.ChangeLogRetention;
 import io.confwatch.db.PgClients;
 import io.confwatch.listen.ChangeListener;
 import io.confwatch.listen.ListenerStatus;
@@ -44,6 +45,7 @@ final class Worker extends VerticleBase {
     private ReloadCoordinator coordinator;
     private VersionSweeper sweeper;
     private ChangeListener listener;
+    private ChangeLogRetention retention;
     private volatile boolean isReady;
     private volatile boolean stopping;
     private volatile double notifyQueueUsage = Double.NaN;
@@ -121,6 +123,12 @@ final class Worker extends VerticleBase {
                     isReady = true;
                     ready.tryComplete();
                     sweeper.start(config.sweepInterval(), config.reload().fullReloadInterval());
+                    retention = new ChangeLogRetention(
+                            vertx,
+                            pool,
+                            config.retention().changeRetention(),
+                            config.retention().interval());
+                    retention.start();
                 })
                 .onFailure(error -> {
                     long delay = Math.min(30_000L, 500L << Math.min(attempt, 6));
@@ -167,6 +175,9 @@ final class Worker extends VerticleBase {
         }
         if (sweeper != null) {
             sweeper.stop();
+        }
+        if (retention != null) {
+            retention.stop();
         }
         Future<Void> unlisten = listener == null ? Future.succeededFuture() : listener.stop();
         long bound = config.shutdownTimeout().toMillis();
