@@ -39,6 +39,8 @@ public final class PgClients {
                 .setPassword(target.password().map(Secret::reveal).orElse(""))
                 .setSslMode(io.vertx.pgclient.SslMode.of(target.sslMode().text()))
                 .setReconnectAttempts(0)
+                // The loader runs a handful of statements over and over: parse and plan each once per connection.
+                .setCachePreparedStatements(true)
                 .addProperty("application_name", applicationName)
                 .addProperty(
                         "statement_timeout", Long.toString(pool.queryTimeout().toMillis()))
