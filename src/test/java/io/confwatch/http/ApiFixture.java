@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * A real worker on a test database with its HTTP API on a free port, shared by the tests of one class, plus the SQL a
@@ -36,7 +37,12 @@ final class ApiFixture implements AutoCloseable {
 
     /** Starts a worker on {@code db}, waits until it is ready, and serves its API with the admin token set. */
     static ApiFixture start(TestDatabase db) {
-        ConfWatch confWatch = ConfWatch.start(config(db));
+        return start(db, UnaryOperator.identity());
+    }
+
+    /** Like {@link #start(TestDatabase)}, with the worker configuration changed by {@code adjust}. */
+    static ApiFixture start(TestDatabase db, UnaryOperator<WorkerConfig> adjust) {
+        ConfWatch confWatch = ConfWatch.start(adjust.apply(config(db)));
         if (!confWatch.awaitReady(Duration.ofSeconds(30))) {
             confWatch.close();
             throw new IllegalStateException("the worker did not get ready");
