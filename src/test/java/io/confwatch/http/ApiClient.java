@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** A plain HTTP/1.1 client for one running API, with JSON helpers. */
 final class ApiClient {
@@ -38,7 +39,7 @@ final class ApiClient {
     /** Sends {@code method} to {@code path}, waiting at most 30 s for the answer. */
     HttpResponse<String> send(String method, String path, String... headers) {
         try {
-            return sendAsync(method, path, headers).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            return sendAsync(method, path, headers).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + " failed: " + e, e);
         }
