@@ -4,6 +4,7 @@ import io.confwatch.model.EntityKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,8 @@ public final class SnapshotLoader {
 
     private static final String VERSIONS = "select id, config_version from confwatch.tenants";
 
+    private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
+
     private final Pool pool;
     private final long timeoutMillis;
 
@@ -102,6 +106,14 @@ public final class SnapshotLoader {
                     }
                     return versions;
                 });
+    }
+
+    /** One tenant's version now; empty when the tenant does not exist. */
+    Future<OptionalLong> version(UUID tenant) {
+        return query(VERSION_OF, Tuple.of(tenant)).map(rows -> {
+            RowIterator<Row> it = rows.iterator();
+            return it.hasNext() ? OptionalLong.of(it.next().getLong(0)) : OptionalLong.empty();
+        });
     }
 
     /** The named tenants, whole; a tenant missing from the result does not exist (any more). */
