@@ -459,6 +459,10 @@ public final class ReloadCoordinator {
 
     private void failed(UUID tenant, Request request, Throwable error) {
         metrics.reload(request.cause.label(), ReloadOutcome.FAILED);
+        if (drained != null) {
+            log.debug("Reading tenant {} ended by shutdown: {}", tenant, error.toString());
+            return;
+        }
         Failure previous = failures.get(tenant);
         int attempts = previous == null ? 1 : previous.attempts() + 1;
         failures.put(
