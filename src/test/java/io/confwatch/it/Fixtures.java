@@ -206,6 +206,18 @@ final class Fixtures {
         }
     }
 
+    /** How many tenants the database has. */
+    int tenantCount() {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement("select count(*) from confwatch.tenants");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code ids} in PostgreSQL's {@code uuid} order. */
     List<UUID> idsInDatabaseOrder(Collection<UUID> ids) {
         try (Connection c = db.connect();
