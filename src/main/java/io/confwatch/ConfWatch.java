@@ -240,10 +240,9 @@ public final class ConfWatch implements AutoCloseable {
         Duration bound = config.shutdownTimeout().multipliedBy(2);
         try {
             // Undeploy first so the worker stops in its own order (§4.5) before Vert.x closes everything else.
-            vertx.undeploy(deploymentId).await(bound.toMillis(), TimeUnit.MILLISECONDS);
-            vertx.close().await(bound.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            log.warn("Shutdown did not finish within {} ms", bound.toMillis());
+            awaitShutdownStep("Stopping the worker", vertx.undeploy(deploymentId), bound);
+            // Even when the worker overran its bound, Vert.x must close: its threads, timers and sockets go with it.
+            awaitShutdownStep("Closing Vert.x", vertx.close(), bound);
         } finally {
             clients.close();
             cache.close();
@@ -251,6 +250,16 @@ public final class ConfWatch implements AutoCloseable {
             if (embedded != null) {
                 embedded.close();
             }
+        }
+    }
+
+    private static void awaitShutdownStep(String step, io.vertx.core.Future<Void> done, Duration bound) {
+        try {
+            done.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("{} did not finish within {} ms; going on", step, bound.toMillis());
+        } catch (RuntimeException e) {
+            log.warn("{} failed; going on: {}", step, e.toString());
         }
     }
 

@@ -34,6 +34,8 @@ final class Worker extends VerticleBase {
     /** How often {@code pg_notification_queue_usage()} is read for its gauge. */
     private static final Duration QUEUE_USAGE_INTERVAL = Duration.ofSeconds(15);
 
+    private static final long POOL_CLOSE_GRACE_MILLIS = 1_000;
+
     private final WorkerConfig config;
     private final PgClients clients;
     private final ConfigCache cache;
@@ -42,6 +44,7 @@ final class Worker extends VerticleBase {
     private final Promise<Void> ready = Promise.promise();
 
     private Pool pool;
+    private SnapshotLoader loader;
     private ReloadCoordinator coordinator;
     private VersionSweeper sweeper;
     private ChangeListener listener;
@@ -62,7 +65,7 @@ final class Worker extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = clients.pool(config.pool().size(), "confwatch");
-        SnapshotLoader loader = new SnapshotLoader(pool, config.pool().queryTimeout());
+        loader = new SnapshotLoader(pool, config.pool().queryTimeout());
         coordinator = new ReloadCoordinator(
                 vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
         sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
@@ -184,10 +187,15 @@ final class Worker extends VerticleBase {
         return unlisten.compose(v -> coordinator.drain())
                 .timeout(bound, TimeUnit.MILLISECONDS)
                 .recover(e -> {
-                    log.warn("Shutdown: in-flight loads did not finish within {} ms; closing anyway", bound);
+                    log.warn("Shutdown: in-flight loads did not finish within {} ms; cutting them off", bound);
+                    // Closing the pool would otherwise wait for each of them (up to the query timeout).
+                    loader.abortReads();
                     return Future.succeededFuture();
                 })
-                .compose(v -> pool.close().timeout(bound, TimeUnit.MILLISECONDS).otherwiseEmpty());
+                // The shutdown timeout is spent on the loads; closing idle connections gets only a short grace.
+                .compose(v -> pool.close()
+                        .timeout(Math.min(bound, POOL_CLOSE_GRACE_MILLIS), TimeUnit.MILLISECONDS)
+                        .otherwiseEmpty());
     }
 
     Future<Void> ready() {

@@ -68,7 +68,7 @@ final class AdminRoutes {
         }
         UUID tenant = id.get();
         if (!confWatch.owns(tenant)) {
-            Responses.error(rc, 404, "tenant owned by another shard");
+            Responses.json(rc, 404, TenantRoutes.OTHER_SHARD);
             return;
         }
         Future.fromCompletionStage(confWatch.reload(tenant), rc.vertx().getOrCreateContext())

@@ -7,6 +7,9 @@ import io.confwatch.config.HttpSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,24 +19,22 @@ import org.slf4j.LoggerFactory;
  * {@link #close} takes it down. It reads the worker only through the public {@link ConfWatch} API.
  *
  * <p>With {@code instances > 1} the same port is served from several event loops: Vert.x binds the socket once and
- * hands connections to the instances in turn. The first instance binds (a port of 0 becomes a free port), the others
- * then share that actual port.
+ * hands connections to the instances in turn.
  */
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** Tells one API's shared free port from another's: Vert.x shares a port among servers given the same value. */
+    private static final AtomicInteger SHARED_FREE_PORTS = new AtomicInteger();
 
     private final Vertx vertx;
     private final SnapshotBodies bodies;
-    private final String firstDeployment;
-    private final String moreDeployments;
+    private final String deployment;
     private final int actualPort;
 
-    private HttpApi(
-            Vertx vertx, SnapshotBodies bodies, String firstDeployment, String moreDeployments, int actualPort) {
+    private HttpApi(Vertx vertx, SnapshotBodies bodies, String deployment, int actualPort) {
         this.vertx = vertx;
         this.bodies = bodies;
-        this.firstDeployment = firstDeployment;
-        this.moreDeployments = moreDeployments;
+        this.deployment = deployment;
         this.actualPort = actualPort;
     }
 
@@ -56,19 +57,16 @@ public final class HttpApi {
         Vertx vertx = confWatch.vertx();
         SnapshotBodies bodies = new SnapshotBodies();
         confWatch.addListener(bodies::onChange);
-        ApiVerticle first = new ApiVerticle(confWatch, settings, settings.port(), adminOpenWithoutToken, bodies);
-        return vertx.deployVerticle(first)
-                .compose(firstId -> {
-                    int port = first.actualPort();
-                    if (instances == 1) {
-                        return Future.succeededFuture(new HttpApi(vertx, bodies, firstId, null, port));
-                    }
-                    Supplier<ApiVerticle> more =
-                            () -> new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies);
-                    return vertx.deployVerticle(more, new DeploymentOptions().setInstances(instances - 1))
-                            .map(moreId -> new HttpApi(vertx, bodies, firstId, moreId, port))
-                            .recover(error -> vertx.undeploy(firstId).transform(ignored -> Future.failedFuture(error)));
-                })
+        // Port 0 would give each instance a port of its own; a negative port is Vert.x's "one free port, shared".
+        int port = settings.port() == 0 && instances > 1 ? -SHARED_FREE_PORTS.incrementAndGet() : settings.port();
+        List<ApiVerticle> started = new CopyOnWriteArrayList<>();
+        Supplier<ApiVerticle> verticle = () -> {
+            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies);
+            started.add(api);
+            return api;
+        };
+        return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
+                .map(id -> new HttpApi(vertx, bodies, id, started.get(0).actualPort()))
                 .onSuccess(api -> log.info(
                         "HTTP API listening on {}:{} ({} event loop{}; admin routes {})",
                         settings.host(),
@@ -88,7 +86,6 @@ public final class HttpApi {
     /** Stops serving: closes the listening socket and every connection. */
     public Future<Void> close() {
         bodies.close();
-        Future<Void> more = moreDeployments == null ? Future.succeededFuture() : vertx.undeploy(moreDeployments);
-        return Future.join(more, vertx.undeploy(firstDeployment)).mapEmpty();
+        return vertx.undeploy(deployment);
     }
 }

@@ -28,13 +28,15 @@ final class TenantRoutes {
 
     private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
-    private static final Buffer OTHER_SHARD = JsonOutput.write(json -> {
+    /** The 404 for a tenant another shard owns (DESIGN §4.4a). */
+    static final Buffer OTHER_SHARD = JsonOutput.write(json -> {
         json.writeStartObject();
         json.writeStringField("error", "tenant owned by another shard");
         // ConfWatch does not expose which shard owns a tenant yet; the sharding work fills in the shard index here.
         json.writeNullField("owner");
         json.writeEndObject();
     });
+
     private static final Buffer NOT_FOUND = Responses.errorBody("tenant not found");
 
     private final ConfWatch confWatch;

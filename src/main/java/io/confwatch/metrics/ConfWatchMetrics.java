@@ -31,6 +31,7 @@ public final class ConfWatchMetrics {
     public static final String NOTIFY_QUEUE_USAGE = "confwatch.notify.queue.usage";
     public static final String HINTS_DROPPED = "confwatch.hints.dropped";
     public static final String UNKNOWN_TENANT_HINTS = "confwatch.hints.unknown.tenant";
+    public static final String DISPROVED_HINTS = "confwatch.hints.disproved";
     public static final String LAST_SWEEP_AGE = "confwatch.sweep.last.success.age";
 
     /** Why a notification was or was not acted on. */
@@ -62,6 +63,7 @@ public final class ConfWatchMetrics {
     private final Counter reconnects;
     private final Counter hintsDropped;
     private final Counter unknownTenantHints;
+    private final Counter disprovedHints;
     private final Map<HintOutcome, Counter> hints = new EnumMap<>(HintOutcome.class);
     private final Map<String, Counter> reloads = new ConcurrentHashMap<>();
 
@@ -93,6 +95,9 @@ public final class ConfWatchMetrics {
                 .register(registry);
         this.unknownTenantHints = Counter.builder(UNKNOWN_TENANT_HINTS)
                 .description("Hints that named a tenant the database does not have")
+                .register(registry);
+        this.disprovedHints = Counter.builder(DISPROVED_HINTS)
+                .description("Hints claiming a version the database does not have; a version check, no load")
                 .register(registry);
         for (HintOutcome outcome : HintOutcome.values()) {
             hints.put(
@@ -143,6 +148,10 @@ public final class ConfWatchMetrics {
 
     public void hintDropped() {
         hintsDropped.increment();
+    }
+
+    public void hintDisproved() {
+        disprovedHints.increment();
     }
 
     /** Registers a gauge read from {@code value} at scrape time. */

@@ -236,6 +236,11 @@ public final class ReloadCoordinator {
         Request request = queued.computeIfAbsent(tenant, t -> new Request(cause));
         request.forced |= forced;
         request.hintedVersion = Math.max(request.hintedVersion, hintedVersion);
+        if (hintedVersion >= 0) {
+            request.lowestHint = Math.min(request.lowestHint, hintedVersion);
+        } else {
+            request.hintsOnly = false;
+        }
         if (done != null) {
             request.waiters.add(done);
         }
@@ -262,9 +267,17 @@ public final class ReloadCoordinator {
                     it.remove();
                     continue;
                 }
+                boolean check = needsVersionCheck(request, held);
+                if (check && !batch.isEmpty()) {
+                    // Checked alone, in a read of its own (next round of this loop).
+                    continue;
+                }
                 it.remove();
                 batch.add(entry.getKey());
                 requests.add(request);
+                if (check) {
+                    break;
+                }
             }
             if (batch.isEmpty()) {
                 return;
@@ -293,10 +306,58 @@ public final class ReloadCoordinator {
             UUID tenant = batch.get(0);
             Request request = requests.get(0);
             Optional<TenantSnapshot> held = cache.get(tenant);
+            if (needsVersionCheck(request, held)) {
+                return checkThenRead(held.get(), request);
+            }
             if (held.isPresent() && !request.forced && deltaApplies(held.get(), request)) {
                 return readDelta(held.get(), request.cause);
             }
         }
+        return readWhole(batch, requests);
+    }
+
+    /**
+     * Whether {@code request} rests only on hints that skip versions after the held one. A tenant's genuine hints
+     * arrive in commit order, one version at a time, so they start at most one above the held version; hints that
+     * start further up may be made up (any role can NOTIFY) or follow writes made with notifications off. Either way
+     * a one-row version read decides whether there is anything to load, so a storm of invented versions costs no
+     * loads and cannot pick a whole read either.
+     */
+    private static boolean needsVersionCheck(Request request, Optional<TenantSnapshot> held) {
+        return request.hintsOnly
+                && held.isPresent()
+                && request.lowestHint > held.get().version() + 1;
+    }
+
+    private Future<Void> checkThenRead(TenantSnapshot held, Request request) {
+        UUID tenant = held.tenant();
+        return loader.version(tenant)
+                .compose(version -> {
+                    if (version.isEmpty()) {
+                        gone(tenant, request.cause);
+                    } else if (version.getAsLong() <= held.version()) {
+                        metrics.hintDisproved();
+                        log.debug(
+                                "Tenant {}: hinted version {} but the database has {}; nothing to load",
+                                tenant,
+                                request.hintedVersion,
+                                version.getAsLong());
+                    } else {
+                        // The database is ahead: size the read by its version, not by the hint's.
+                        request.hintedVersion = version.getAsLong();
+                        return deltaApplies(held, request)
+                                ? readDelta(held, request.cause)
+                                : readWhole(List.of(tenant), List.of(request));
+                    }
+                    return Future.<Void>succeededFuture();
+                })
+                .recover(error -> {
+                    failed(tenant, request, error);
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<Void> readWhole(List<UUID> batch, List<Request> requests) {
         Map<UUID, Request> byTenant = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             byTenant.put(batch.get(i), requests.get(i));
@@ -398,6 +459,10 @@ public final class ReloadCoordinator {
 
     private void failed(UUID tenant, Request request, Throwable error) {
         metrics.reload(request.cause.label(), ReloadOutcome.FAILED);
+        if (drained != null) {
+            log.debug("Reading tenant {} ended by shutdown: {}", tenant, error.toString());
+            return;
+        }
         Failure previous = failures.get(tenant);
         int attempts = previous == null ? 1 : previous.attempts() + 1;
         failures.put(
@@ -447,6 +512,9 @@ public final class ReloadCoordinator {
         final List<Promise<Void>> waiters = new ArrayList<>(1);
         boolean forced;
         long hintedVersion = -1;
+        long lowestHint = Long.MAX_VALUE;
+        // False once anything but a hint (a sweep, a manual reload, a retry) asked for this read.
+        boolean hintsOnly = true;
 
         Request(ReloadCause cause) {
             this.cause = cause;

@@ -1,10 +1,13 @@
 package io.confwatch.reload;
 
+import io.confwatch.db.Connections;
 import io.confwatch.model.EntityKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -13,8 +16,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,8 +87,11 @@ public final class SnapshotLoader {
 
     private static final String VERSIONS = "select id, config_version from confwatch.tenants";
 
+    private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
+
     private final Pool pool;
     private final long timeoutMillis;
+    private final Set<SqlConnection> reading = ConcurrentHashMap.newKeySet();
 
     public SnapshotLoader(Pool pool, Duration queryTimeout) {
         this.pool = pool;
@@ -92,16 +100,21 @@ public final class SnapshotLoader {
 
     /** Every tenant's id and version, for the versioned sweep. */
     public Future<List<TenantVersion>> versions() {
-        return pool.query(VERSIONS)
-                .execute()
-                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .map(rows -> {
-                    List<TenantVersion> versions = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        versions.add(new TenantVersion(row.getUUID(0), row.getLong(1)));
-                    }
-                    return versions;
-                });
+        return query(VERSIONS, Tuple.tuple()).map(rows -> {
+            List<TenantVersion> versions = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                versions.add(new TenantVersion(row.getUUID(0), row.getLong(1)));
+            }
+            return versions;
+        });
+    }
+
+    /** One tenant's version now; empty when the tenant does not exist. */
+    Future<OptionalLong> version(UUID tenant) {
+        return query(VERSION_OF, Tuple.of(tenant)).map(rows -> {
+            RowIterator<Row> it = rows.iterator();
+            return it.hasNext() ? OptionalLong.of(it.next().getLong(0)) : OptionalLong.empty();
+        });
     }
 
     /** The named tenants, whole; a tenant missing from the result does not exist (any more). */
@@ -134,8 +147,20 @@ public final class SnapshotLoader {
         });
     }
 
+    /**
+     * Cuts the connections of the reads still running, at once; they fail with a closed connection. For shutdown, once
+     * it has waited long enough: closing the pool would otherwise wait for each of them to finish.
+     */
+    public void abortReads() {
+        List.copyOf(reading).forEach(Connections::abort);
+    }
+
     private Future<RowSet<Row>> query(String sql, Tuple arguments) {
-        return pool.preparedQuery(sql).execute(arguments).timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        return pool.withConnection(connection -> {
+                    reading.add(connection);
+                    return connection.preparedQuery(sql).execute(arguments).andThen(done -> reading.remove(connection));
+                })
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private static Map<UUID, TenantRows.Whole> wholes(RowSet<Row> rows) {

@@ -1,6 +1,7 @@
 package io.confwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.config.DatabaseTarget;
@@ -23,6 +24,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 
 /** Writes configuration rows the way an outside tool would (plain SQL over JDBC) and reads what the worker holds. */
 final class Fixtures {
@@ -94,6 +97,19 @@ final class Fixtures {
             search = search.tag(tag, value);
         }
         return search.counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /**
+     * The value of {@code counter} once it has stopped moving. The worker counts a reload just after it installs the
+     * snapshot, so a count read right after {@link #held} may miss the reload that woke the wait.
+     */
+    static double settled(DoubleSupplier counter) {
+        AtomicReference<Double> last = new AtomicReference<>(counter.getAsDouble());
+        await().atMost(WAIT)
+                .pollDelay(Duration.ofMillis(50))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> last.getAndSet(counter.getAsDouble()) == counter.getAsDouble());
+        return last.get();
     }
 
     /** {@code confwatch_reloads_total{cause}} summed over outcomes. */
@@ -185,6 +201,18 @@ final class Fixtures {
                 assertThat(rs.next()).as("tenant %s exists", tenant).isTrue();
                 return rs.getLong(1);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many tenants the database has. */
+    int tenantCount() {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement("select count(*) from confwatch.tenants");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

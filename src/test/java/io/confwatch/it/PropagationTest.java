@@ -147,7 +147,7 @@ class PropagationTest {
         UUID tenant = db.tenant("multi");
         UUID monitor = db.monitor(tenant, "m", monitorOn("ethereum_mainnet"));
         long before = db.heldCurrent(confWatch, tenant).version();
-        double reloadsBefore = reloads(confWatch, "notify");
+        double reloadsBefore = Fixtures.settled(() -> reloads(confWatch, "notify"));
 
         try (Connection c = db.connection();
                 Statement s = c.createStatement()) {
@@ -176,7 +176,7 @@ class PropagationTest {
     void bulkInsert_thousandRowsInOneStatement_reloadsOnceAndServesAll() {
         UUID tenant = db.tenant("bulk");
         long before = held(confWatch, tenant, 1).version();
-        double reloadsBefore = reloads(confWatch, "notify");
+        double reloadsBefore = Fixtures.settled(() -> reloads(confWatch, "notify"));
 
         db.execute("insert into confwatch.monitors (tenant_id, name, definition)"
                 + " select '" + tenant + "', 'm' || g, jsonb_build_object('networks', jsonb_build_array('n' || g))"
