@@ -102,6 +102,9 @@ final class TenantRoutes {
         arrival.whenComplete((snapshot, error) -> waiting.stop());
         // The client gave up: stop waiting for it rather than holding the waiter until the timeout.
         rc.response().closeHandler(v -> arrival.cancel(false));
+        if (rc.response().closed()) {
+            arrival.cancel(false);
+        }
         Future.fromCompletionStage(arrival, context)
                 .onSuccess(snapshot -> answer(rc, snapshot, !isSatisfied(poll, snapshot)))
                 .onFailure(error -> {

@@ -95,12 +95,13 @@ class MetricsRouteTest {
     }
 
     @Test
-    void metrics_scrape_hasCacheJvmAndVertxMeters() {
+    void metrics_scrape_hasCacheJvmVertxAndLongPollMeters() {
         Map<String, List<Double>> samples = parse(fixture.client.get("/metrics").body());
 
         assertThat(samples).containsKeys("cache_size", "cache_gets_total", "jvm_memory_used_bytes");
         assertThat(samples.keySet()).anyMatch(name -> name.startsWith("vertx_http_server_"));
         assertThat(samples.keySet()).anyMatch(name -> name.startsWith("vertx_pool_"));
+        assertThat(samples).containsKey("confwatch_http_long_polls_seconds_count");
     }
 
     @Test
