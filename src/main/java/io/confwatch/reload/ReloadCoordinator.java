@@ -343,11 +343,10 @@ public final class ReloadCoordinator {
                                 request.hintedVersion,
                                 version.getAsLong());
                     } else {
-                        // The database is ahead: size the read by its version, not by the hint's.
+                        // The database vouches for the hints: read as usual, sized by its version, not the hint's.
                         request.hintedVersion = version.getAsLong();
-                        return deltaApplies(held, request)
-                                ? readDelta(held, request.cause)
-                                : readWhole(List.of(tenant), List.of(request));
+                        request.hintsOnly = false;
+                        return read(List.of(tenant), List.of(request));
                     }
                     return Future.<Void>succeededFuture();
                 })

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,7 @@ public final class VersionSweeper {
      * tenants the database no longer has. Completes with how many tenants were queued once their reads are done.
      */
     public Future<Integer> sweep(ReloadCause cause) {
+        Instant asked = Instant.now();
         return loader.versions().compose(versions -> {
             Set<UUID> present = new HashSet<>(versions.size() * 2);
             List<UUID> differing = new ArrayList<>();
@@ -76,9 +78,13 @@ public final class VersionSweeper {
                     continue;
                 }
                 present.add(version.tenant());
-                long held =
-                        cache.get(version.tenant()).map(TenantSnapshot::version).orElse(-1L);
+                Optional<TenantSnapshot> snapshot = cache.get(version.tenant());
+                long held = snapshot.map(TenantSnapshot::version).orElse(-1L);
                 if (held == version.version()) {
+                    continue;
+                }
+                if (held > version.version() && readSince(snapshot.get(), asked)) {
+                    // A hint's load finished while the versions were read: it saw a newer database, not a restore.
                     continue;
                 }
                 if (held > version.version()) {
@@ -94,7 +100,7 @@ public final class VersionSweeper {
                 coordinator.noteVersion(version.tenant(), version.version());
                 differing.add(version.tenant());
             }
-            dropMissing(present);
+            dropMissing(present, asked);
             lastSweepAt = Instant.now();
             return coordinator.requestAll(differing, cause, false).map(differing.size());
         });
@@ -105,6 +111,7 @@ public final class VersionSweeper {
      * bypassed the triggers. Completes with how many tenants were queued; the reads go on in the background.
      */
     public Future<Integer> reloadAll(ReloadCause cause) {
+        Instant asked = Instant.now();
         return loader.versions().map(versions -> {
             List<UUID> owned = new ArrayList<>(versions.size());
             for (TenantVersion version : versions) {
@@ -112,7 +119,7 @@ public final class VersionSweeper {
                     owned.add(version.tenant());
                 }
             }
-            dropMissing(new HashSet<>(owned));
+            dropMissing(new HashSet<>(owned), asked);
             coordinator.requestAll(owned, cause, true).onSuccess(v -> {
                 if (cause == ReloadCause.FULL) {
                     lastFullReloadAt = Instant.now();
@@ -149,12 +156,19 @@ public final class VersionSweeper {
         timers.put(name, timer);
     }
 
-    private void dropMissing(Set<UUID> present) {
+    /** Drops held tenants the versions (read from {@code asked} on) did not list, except those loaded since. */
+    private void dropMissing(Set<UUID> present, Instant asked) {
         for (TenantSnapshot snapshot : cache.all()) {
-            if (!present.contains(snapshot.tenant())) {
+            // A tenant created while the versions were read is missing from them but was loaded from a newer read.
+            if (!present.contains(snapshot.tenant()) && !readSince(snapshot, asked)) {
                 coordinator.forget(snapshot.tenant());
             }
         }
+    }
+
+    /** Whether {@code snapshot} was installed after {@code asked}, so read from a database at least as new. */
+    private static boolean readSince(TenantSnapshot snapshot, Instant asked) {
+        return snapshot.loadedAt().isAfter(asked);
     }
 
     static long jittered(Duration interval) {

@@ -22,7 +22,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
@@ -82,9 +84,9 @@ final class Fixtures {
     }
 
     /** Completes {@code future} within {@link #WAIT} or fails the test. */
-    static <T> T within(java.util.concurrent.CompletableFuture<T> future) {
+    static <T> T within(CompletableFuture<T> future) {
         try {
-            return future.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new AssertionError(e);
         }

@@ -4,6 +4,7 @@ import static io.confwatch.it.Fixtures.monitorOn;
 import static io.confwatch.it.Fixtures.webhook;
 import static io.confwatch.it.Fixtures.within;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.metrics.ConfWatchMetrics;
@@ -55,9 +56,9 @@ class InvalidEntityTest {
         assertThat(invalidOf(tenant))
                 .extracting(InvalidEntity::kind, InvalidEntity::id, InvalidEntity::name)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple(EntityKind.MONITOR, monitor, "no-networks"),
-                        org.assertj.core.groups.Tuple.tuple(EntityKind.FILTER, filter, "empty"),
-                        org.assertj.core.groups.Tuple.tuple(EntityKind.TRIGGER, trigger, "no-url"));
+                        tuple(EntityKind.MONITOR, monitor, "no-networks"),
+                        tuple(EntityKind.FILTER, filter, "empty"),
+                        tuple(EntityKind.TRIGGER, trigger, "no-url"));
         assertThat(invalidOf(tenant))
                 .filteredOn(e -> e.id().equals(monitor))
                 .singleElement()

@@ -5,6 +5,7 @@ import static io.confwatch.it.Fixtures.monitorOn;
 import static io.confwatch.it.Fixtures.reloads;
 import static io.confwatch.it.Fixtures.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
@@ -90,11 +91,9 @@ class PropagationTest {
         UUID second = db.monitor(tenant, "m2", monitorOn("polygon"));
         UUID unattached = db.filter(tenant, "everywhere", "value > 0", null);
         UUID filter = db.filter(tenant, "big", "value > 100", first);
-        assertThat(filters(db.heldCurrent(confWatch, tenant)))
+        assertThat(db.heldCurrent(confWatch, tenant).filters())
                 .extracting(Filter::id, Filter::monitorId)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(filter, first),
-                        org.assertj.core.groups.Tuple.tuple(unattached, null));
+                .containsExactly(tuple(filter, first), tuple(unattached, null));
 
         db.attachFilter(filter, second);
         assertThat(filter(db.heldCurrent(confWatch, tenant), filter).monitorId())
@@ -237,10 +236,6 @@ class PropagationTest {
             case FILTER -> snapshot.filters();
             case TRIGGER -> snapshot.triggers();
         };
-    }
-
-    private static List<Filter> filters(TenantSnapshot snapshot) {
-        return snapshot.filters();
     }
 
     private static Filter filter(TenantSnapshot snapshot, UUID id) {
