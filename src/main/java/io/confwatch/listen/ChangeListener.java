@@ -275,26 +275,27 @@ public final class ChangeListener {
         }
         long seq = ++probeSeq;
         String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + seq + "}";
-        long sent = System.nanoTime();
+        // Armed before sending: the probe can come back before the NOTIFY statement's own reply does.
+        probeSentNanos = System.nanoTime();
+        probeDeadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
+            probeDeadlineTimer = -1;
+            if (conn == connection && seq == probeSeq) {
+                lost("self-probe " + seq + " not heard back within "
+                        + settings.probeTimeout().toMillis() + " ms");
+            }
+        });
         probeClient
                 .preparedQuery("select pg_notify($1, $2)")
                 .execute(Tuple.of(settings.channel(), payload))
                 .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .onSuccess(rows -> {
-                    if (conn != connection || seq != probeSeq) {
-                        return;
-                    }
-                    probeSentNanos = sent;
-                    probeDeadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
-                        probeDeadlineTimer = -1;
-                        if (conn == connection) {
-                            lost("self-probe " + seq + " not heard back within "
-                                    + settings.probeTimeout().toMillis() + " ms");
-                        }
-                    });
-                })
                 // A probe that cannot be sent says nothing about the listener: the database may be down for both.
-                .onFailure(error -> log.debug("Self-probe not sent: {}", error.toString()));
+                .onFailure(error -> {
+                    log.debug("Self-probe not sent: {}", error.toString());
+                    if (seq == probeSeq && probeDeadlineTimer >= 0) {
+                        vertx.cancelTimer(probeDeadlineTimer);
+                        probeDeadlineTimer = -1;
+                    }
+                });
     }
 
     private void onNotification(PgNotification notification) {
