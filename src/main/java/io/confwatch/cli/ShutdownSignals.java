@@ -35,6 +35,8 @@ final class ShutdownSignals {
                             System.exit(code);
                         },
                         "confwatch-shutdown");
+                // Not a daemon (the signal thread is one): the JVM must wait for the shutdown to finish.
+                thread.setDaemon(false);
                 thread.start();
             });
         }
