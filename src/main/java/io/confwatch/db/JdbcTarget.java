@@ -12,6 +12,17 @@ public record JdbcTarget(String host, int port, String database, String user, St
         sslMode = sslMode == null ? "prefer" : sslMode;
     }
 
+    /** The JDBC view of a worker's database target. */
+    public static JdbcTarget of(io.confwatch.config.DatabaseTarget target) {
+        return new JdbcTarget(
+                target.host(),
+                target.port(),
+                target.database(),
+                target.user(),
+                target.password().map(io.confwatch.config.Secret::reveal).orElse(""),
+                target.sslMode().text());
+    }
+
     /** The pgjdbc URL, without credentials. */
     public String jdbcUrl() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;

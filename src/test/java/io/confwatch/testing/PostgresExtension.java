@@ -1,11 +1,9 @@
 package io.confwatch.testing;
 
+import io.confwatch.config.DatabaseTarget;
 import io.confwatch.db.EmbeddedPostgres;
 import io.confwatch.db.JdbcTarget;
 import io.confwatch.db.Migrations;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -128,25 +126,7 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
         }
 
         private static JdbcTarget parse(String url) {
-            URI uri = URI.create(url);
-            if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
-                throw new IllegalArgumentException(EXTERNAL_URL + " must be a postgresql:// URI");
-            }
-            String user = "postgres";
-            String password = "";
-            if (uri.getRawUserInfo() != null) {
-                String[] parts = uri.getRawUserInfo().split(":", 2);
-                user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-                password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
-            }
-            String path = uri.getPath();
-            String database = path == null || path.length() <= 1 ? "postgres" : path.substring(1);
-            int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-            String sslMode = "prefer";
-            if (uri.getQuery() != null && uri.getQuery().startsWith("sslmode=")) {
-                sslMode = uri.getQuery().substring("sslmode=".length());
-            }
-            return new JdbcTarget(uri.getHost(), port, database, user, password, sslMode);
+            return JdbcTarget.of(DatabaseTarget.fromUrl(url));
         }
     }
 }

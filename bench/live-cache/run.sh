@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Live-cache measurements on this machine: time to ready for TENANTS × ENTITIES, and propagation
+# (tenants.changed_at → installed in the worker) p50/p99 from the worker's own histogram.
+# Needs: target/confwatch.jar (mvn -B verify), PostgreSQL server binaries (Debian: postgresql),
+# psql and curl. Runs its own throw-away server on 127.0.0.1 as nobody; bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+tenants=${TENANTS:-1000}
+entities=${ENTITIES:-20}          # per tenant: half monitors, a quarter filters, a quarter triggers
+changes=${CHANGES:-300}
+port=${PGPORT_BENCH:-56543}
+http=${HTTP_PORT:-18080}
+pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+
+work=$(mktemp -d /tmp/confwatch-live-XXXXXX)
+chmod 755 "$work"
+as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; else "$@"; fi; }
+cleanup() {
+    [ -n "${worker:-}" ] && kill "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true
+    as_pg "$pgbin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir "$work/data"; [ "$(id -u)" = 0 ] && chown 65534:65534 "$work/data"
+as_pg "$pgbin/initdb" -D "$work/data" -U postgres -A trust --no-sync >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$work/data" -l "$work/data/log" -w \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=100" start >/dev/null
+export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=confwatch
+psql -X -q -d postgres -c 'create database confwatch'
+java -jar target/confwatch.jar migrate
+
+m=$(( entities / 2 )); f=$(( entities / 4 )); t=$(( entities - m - f ))
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+set confwatch.notify = off;
+insert into confwatch.tenants (id, name) select gen_random_uuid(), 'tenant-' || g from generate_series(1, $tenants) g;
+insert into confwatch.monitors (tenant_id, name, definition)
+  select t.id, 'monitor-' || g, jsonb_build_object('networks', jsonb_build_array('ethereum_mainnet'),
+         'addresses', jsonb_build_array('0x' || md5(t.id::text || g)), 'match', jsonb_build_object('minValue', g))
+    from confwatch.tenants t, generate_series(1, $m) g;
+insert into confwatch.filters (tenant_id, name, definition)
+  select t.id, 'filter-' || g, jsonb_build_object('expression', 'value > ' || g)
+    from confwatch.tenants t, generate_series(1, $f) g;
+insert into confwatch.triggers (tenant_id, name, definition)
+  select t.id, 'trigger-' || g, jsonb_build_object('type', 'webhook', 'url', 'https://hooks.example.com/' || g)
+    from confwatch.tenants t, generate_series(1, $t) g;
+SQL
+echo "seeded $tenants tenants × $entities entities"
+
+start=$(date +%s%N)
+CONFWATCH_HTTP_PORT=$http CONFWATCH_HTTP_HOST=127.0.0.1 java -jar target/confwatch.jar serve >"$work/worker.log" 2>&1 &
+worker=$!
+until curl -sf "http://127.0.0.1:$http/readyz" >/dev/null; do
+    kill -0 "$worker" 2>/dev/null || { cat "$work/worker.log"; exit 1; }
+    sleep 0.02
+done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "process start → /readyz 200: ${ready_ms} ms ($(grep -o 'Initial load: .*' "$work/worker.log"))"
+
+ids=($(psql -X -Atc "select id from confwatch.monitors order by random() limit $changes"))
+for id in "${ids[@]}"; do
+    psql -X -q -c "update confwatch.monitors set definition = jsonb_set(definition, '{match,minValue}', to_jsonb(floor(random()*1e6)::int)) where id = '$id'"
+    sleep 0.05
+done
+sleep 1
+curl -sf "http://127.0.0.1:$http/metrics" | python3 -c '
+import sys, re
+buckets = []
+for line in sys.stdin:
+    m = re.match(r"confwatch_propagation_seconds_bucket\{le=\"([^\"]+)\"\} ([0-9.e+]+)", line)
+    if m: buckets.append((float("inf") if m.group(1) == "+Inf" else float(m.group(1)), float(m.group(2))))
+buckets.sort()
+total = buckets[-1][1]
+def q(p):
+    for le, c in buckets:
+        if c >= p * total: return le * 1000
+print(f"propagation over {int(total)} changes: p50 <= {q(0.5):.2f} ms, p99 <= {q(0.99):.2f} ms (histogram bucket bounds)")
+'

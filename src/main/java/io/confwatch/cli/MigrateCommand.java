@@ -1,0 +1,57 @@
+package io.confwatch.cli;
+
+import io.confwatch.config.WorkerConfig;
+import io.confwatch.db.DatabaseUnavailableException;
+import io.confwatch.db.JdbcTarget;
+import io.confwatch.db.Migrations;
+import java.io.PrintStream;
+import java.util.List;
+import org.flywaydb.core.api.FlywayException;
+
+/** {@code migrate}: applies the migrations to the configured database; running it again is a no-op. */
+final class MigrateCommand implements Cli.Command {
+    @Override
+    public int run(WorkerConfig config, List<String> options, PrintStream out, PrintStream err) {
+        if (!options.isEmpty()) {
+            throw new Cli.UsageException("unexpected arguments " + options);
+        }
+        if (config.database().isEmpty()) {
+            err.println("confwatch migrate: no database configured; set PGHOST (and PGPORT, PGDATABASE, PGUSER, "
+                    + "PGPASSWORD) or CONFWATCH_DATABASE_URL");
+            return Cli.BAD_CONFIGURATION;
+        }
+        JdbcTarget target = JdbcTarget.of(config.database().get());
+        try {
+            int applied = Migrations.apply(target);
+            out.println(
+                    applied == 0
+                            ? "Schema confwatch at " + target.describe() + " is up to date; nothing to apply"
+                            : "Applied " + applied + " migration(s) to " + target.describe());
+            return Cli.OK;
+        } catch (DatabaseUnavailableException e) {
+            err.println("confwatch migrate: " + e.getMessage());
+            return Cli.FAILURE;
+        } catch (FlywayException e) {
+            err.println("confwatch migrate: migration failed on " + target.describe() + ": " + firstLine(e));
+            return Cli.FAILURE;
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    @Override
+    public String help() {
+        return """
+                Usage: java -jar confwatch.jar migrate
+
+                Applies the SQL migrations (sql/V*.sql, schema confwatch) to the database named by PGHOST, PGPORT,
+                PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE or CONFWATCH_DATABASE_URL, then exits 0. Running it again
+                is a no-op. An unreachable database or a refused login exits 1 with one line saying where and why.
+                Then apply sql/roles.sql by hand for the least-privilege worker role.
+                """;
+    }
+}

@@ -1,0 +1,56 @@
+package io.confwatch.cli;
+
+import io.confwatch.ConfWatch;
+import io.confwatch.config.WorkerConfig;
+import io.confwatch.http.HttpApi;
+import java.io.PrintStream;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code serve}: the worker and its HTTP API, until SIGTERM. */
+final class ServeCommand implements Cli.Command {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Override
+    public int run(WorkerConfig config, List<String> options, PrintStream out, PrintStream err) {
+        if (!options.isEmpty()) {
+            throw new Cli.UsageException("unexpected arguments " + options);
+        }
+        ConfWatch confWatch;
+        HttpApi http;
+        try {
+            confWatch = ConfWatch.start(config);
+            http = HttpApi.start(confWatch, config.http(), confWatch.isEmbeddedDatabase())
+                    .await();
+        } catch (RuntimeException e) {
+            err.println("confwatch serve: cannot start: " + e.getMessage());
+            return Cli.FAILURE;
+        }
+        log.info(
+                "ConfWatch {} serving on http://{}:{} (worker {}, mode {}, shard {})",
+                confWatch.status().version(),
+                config.http().host(),
+                http.actualPort(),
+                config.workerId(),
+                config.mode().text(),
+                config.shard());
+        // ConfWatch.close() stops the worker in order (not ready, unlisten, drain) and then Vert.x, HTTP included.
+        ShutdownSignals.onSignal(confWatch::close);
+        return Cli.KEEP_RUNNING;
+    }
+
+    @Override
+    public String help() {
+        return """
+                Usage: java -jar confwatch.jar serve
+
+                Runs the worker: LISTENs for change hints, keeps every owned tenant's configuration in memory and
+                serves the HTTP API on CONFWATCH_HTTP_PORT (default 8080). The database comes from PGHOST, PGPORT,
+                PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE or CONFWATCH_DATABASE_URL; with none of them set, an
+                embedded PostgreSQL is started (and the log says how to reach it with psql). /readyz answers 200
+                once every tenant is loaded. SIGTERM: not ready, stop listening, finish loads, exit 0.
+                Every setting is listed in README.md.
+                """;
+    }
+}

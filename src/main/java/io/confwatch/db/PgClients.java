@@ -1,0 +1,95 @@
+package io.confwatch.db;
+
+import io.confwatch.config.DatabaseTarget;
+import io.confwatch.config.PoolSettings;
+import io.confwatch.config.Secret;
+import io.confwatch.config.SslMode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.spi.PgDriver;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.spi.ConnectionFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker's connections to PostgreSQL: one pool for reads, and single connections for the listener. Both use TCP
+ * keep-alive, a connect timeout, a server-side {@code statement_timeout}, and server-side keep-alives so the server
+ * reaps a listener whose client vanished (it would otherwise pin the notification queue).
+ */
+public final class PgClients {
+    private final Vertx vertx;
+    private final DatabaseTarget target;
+    private final PgConnectOptions connectOptions;
+    private final NetClientOptions netOptions;
+    private final ConnectionFactory<PgConnectOptions> listenerFactory;
+
+    public PgClients(Vertx vertx, DatabaseTarget target, PoolSettings pool, String applicationName) {
+        this.vertx = vertx;
+        this.target = target;
+        this.connectOptions = new PgConnectOptions()
+                .setHost(target.host())
+                .setPort(target.port())
+                .setDatabase(target.database())
+                .setUser(target.user())
+                .setPassword(target.password().map(Secret::reveal).orElse(""))
+                .setSslMode(io.vertx.pgclient.SslMode.of(target.sslMode().text()))
+                .setReconnectAttempts(0)
+                // The loader runs a handful of statements over and over: parse and plan each once per connection.
+                .setCachePreparedStatements(true)
+                .addProperty("application_name", applicationName)
+                .addProperty(
+                        "statement_timeout", Long.toString(pool.queryTimeout().toMillis()))
+                .addProperty("tcp_keepalives_idle", "30")
+                .addProperty("tcp_keepalives_interval", "10")
+                .addProperty("tcp_keepalives_count", "3");
+        if (target.sslMode() == SslMode.VERIFY_CA || target.sslMode() == SslMode.VERIFY_FULL) {
+            connectOptions
+                    .getSslOptions()
+                    .setHostnameVerificationAlgorithm(target.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
+        }
+        this.netOptions = new NetClientOptions()
+                .setTcpKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout(
+                        (int) Math.min(Integer.MAX_VALUE, pool.connectTimeout().toMillis()));
+        this.listenerFactory = PgDriver.INSTANCE.createConnectionFactory(vertx, netOptions);
+    }
+
+    /** A new pool of {@code size} connections, named for its metrics. */
+    public Pool pool(int size, String name) {
+        return PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(size)
+                        .setName(name)
+                        .setIdleTimeout(5)
+                        .setIdleTimeoutUnit(TimeUnit.MINUTES)
+                        .setMaxLifetime(30)
+                        .setMaxLifetimeUnit(TimeUnit.MINUTES))
+                .with(netOptions)
+                .connectingTo(connectOptions)
+                .using(vertx)
+                .build();
+    }
+
+    /** Opens a single connection for LISTEN, on the calling context. */
+    public Future<PgConnection> connectListener() {
+        return listenerFactory
+                .connect(vertx.getOrCreateContext(), connectOptions)
+                .map(PgConnection::cast);
+    }
+
+    /** {@code host:port/database as user}, for logs. */
+    public String describe() {
+        return target.describe();
+    }
+
+    /** Releases the listener connection factory. */
+    public void close() {
+        listenerFactory.close(io.vertx.core.Promise.promise());
+    }
+}

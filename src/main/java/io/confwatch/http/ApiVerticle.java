@@ -1,0 +1,52 @@
+package io.confwatch.http;
+
+import io.confwatch.ConfWatch;
+import io.confwatch.config.HttpSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/** One HTTP server on one event loop, serving every route; the server closes when the verticle is undeployed. */
+final class ApiVerticle extends VerticleBase {
+    private final ConfWatch confWatch;
+    private final HttpSettings settings;
+    private final int port;
+    private final boolean adminOpenWithoutToken;
+    private final SnapshotBodies bodies;
+    private HttpServer server;
+
+    ApiVerticle(
+            ConfWatch confWatch,
+            HttpSettings settings,
+            int port,
+            boolean adminOpenWithoutToken,
+            SnapshotBodies bodies) {
+        this.confWatch = confWatch;
+        this.settings = settings;
+        this.port = port;
+        this.adminOpenWithoutToken = adminOpenWithoutToken;
+        this.bodies = bodies;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        JsonErrors.install(router);
+        new HealthRoutes(confWatch).mount(router);
+        new StatusRoutes(confWatch).mount(router);
+        new MetricsRoute(confWatch).mount(router);
+        new TenantRoutes(confWatch, bodies).mount(router);
+        new AdminRoutes(confWatch, settings, adminOpenWithoutToken).mount(router);
+        server = vertx.createHttpServer(
+                        new HttpServerOptions().setHost(settings.host()).setPort(port))
+                .requestHandler(router);
+        return server.listen();
+    }
+
+    /** The port this server listens on, once started. */
+    int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,91 @@
+package io.confwatch.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.confwatch.ConfWatch;
+import io.confwatch.config.HttpSettings;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running HTTP API (DESIGN §5) of one {@link ConfWatch}: {@link #start} deploys it on the worker's Vert.x instance,
+ * {@link #close} takes it down. It reads the worker only through the public {@link ConfWatch} API.
+ *
+ * <p>With {@code instances > 1} the same port is served from several event loops: Vert.x binds the socket once and
+ * hands connections to the instances in turn.
+ */
+public final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** Tells one API's shared free port from another's: Vert.x shares a port among servers given the same value. */
+    private static final AtomicInteger SHARED_FREE_PORTS = new AtomicInteger();
+
+    private final Vertx vertx;
+    private final SnapshotBodies bodies;
+    private final String deployment;
+    private final int actualPort;
+
+    private HttpApi(Vertx vertx, SnapshotBodies bodies, String deployment, int actualPort) {
+        this.vertx = vertx;
+        this.bodies = bodies;
+        this.deployment = deployment;
+        this.actualPort = actualPort;
+    }
+
+    /**
+     * Starts the API on one event loop. {@code adminOpenWithoutToken} opens {@code /admin/*} when no admin token is
+     * configured (embedded mode); otherwise those routes answer 403 until a token is set.
+     */
+    public static Future<HttpApi> start(ConfWatch confWatch, HttpSettings settings, boolean adminOpenWithoutToken) {
+        return start(confWatch, settings, adminOpenWithoutToken, 1);
+    }
+
+    /** Like {@link #start(ConfWatch, HttpSettings, boolean)}, serving from {@code instances} event loops. */
+    public static Future<HttpApi> start(
+            ConfWatch confWatch, HttpSettings settings, boolean adminOpenWithoutToken, int instances) {
+        requireNonNull(confWatch, "confWatch");
+        requireNonNull(settings, "settings");
+        if (instances < 1) {
+            throw new IllegalArgumentException("instances must be at least 1: " + instances);
+        }
+        Vertx vertx = confWatch.vertx();
+        SnapshotBodies bodies = new SnapshotBodies();
+        confWatch.addListener(bodies::onChange);
+        // Port 0 would give each instance a port of its own; a negative port is Vert.x's "one free port, shared".
+        int port = settings.port() == 0 && instances > 1 ? -SHARED_FREE_PORTS.incrementAndGet() : settings.port();
+        List<ApiVerticle> started = new CopyOnWriteArrayList<>();
+        Supplier<ApiVerticle> verticle = () -> {
+            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies);
+            started.add(api);
+            return api;
+        };
+        return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
+                .map(id -> new HttpApi(vertx, bodies, id, started.get(0).actualPort()))
+                .onSuccess(api -> log.info(
+                        "HTTP API listening on {}:{} ({} event loop{}; admin routes {})",
+                        settings.host(),
+                        api.actualPort(),
+                        instances,
+                        instances == 1 ? "" : "s",
+                        settings.adminToken().isPresent()
+                                ? "need the bearer token"
+                                : adminOpenWithoutToken ? "open (embedded mode)" : "disabled"));
+    }
+
+    /** The port the API listens on: the configured one, or the free one picked for port 0. */
+    public int actualPort() {
+        return actualPort;
+    }
+
+    /** Stops serving: closes the listening socket and every connection. */
+    public Future<Void> close() {
+        bodies.close();
+        return vertx.undeploy(deployment);
+    }
+}

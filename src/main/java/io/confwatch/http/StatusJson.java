@@ -1,0 +1,103 @@
+package io.confwatch.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.confwatch.WorkerStatus;
+import io.confwatch.listen.ListenerStatus;
+import io.confwatch.model.InvalidEntity;
+import io.confwatch.reload.ReloadCoordinator.Failure;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Renders {@link WorkerStatus} as the {@code /status} JSON; lists are sorted so two answers compare line by line. */
+final class StatusJson {
+    private static final Comparator<Failure> BY_TENANT = Comparator.comparing(Failure::tenant);
+    private static final Comparator<InvalidEntity> BY_ENTITY = Comparator.comparing(InvalidEntity::tenant)
+            .thenComparing(InvalidEntity::kind)
+            .thenComparing(InvalidEntity::id);
+
+    private StatusJson() {}
+
+    /** The {@code /status} body. */
+    static Buffer write(WorkerStatus status) {
+        int sizeHint = 1024
+                + 160
+                        * (status.failingTenants().size()
+                                + status.invalidEntities().size());
+        return JsonOutput.write(sizeHint, json -> {
+            json.writeStartObject();
+            json.writeStringField("version", status.version());
+            json.writeStringField("workerId", status.workerId());
+            json.writeStringField("mode", status.mode());
+            json.writeStringField("shard", status.shard());
+            json.writeBooleanField("ready", status.ready());
+            json.writeBooleanField("embeddedDatabase", status.embeddedDatabase());
+            listener(json, status.listener());
+            json.writeNumberField("tenants", status.tenants());
+            json.writeNumberField("staleTenants", status.staleTenants());
+            JsonOutput.instant(json, "lastSweepAt", status.lastSweepAt());
+            JsonOutput.instant(json, "lastFullReloadAt", status.lastFullReloadAt());
+            failures(json, status.failingTenants());
+            invalid(json, status.invalidEntities());
+            json.writeEndObject();
+        });
+    }
+
+    private static void listener(JsonGenerator json, ListenerStatus listener) throws IOException {
+        if (listener == null) {
+            // Poll mode: there is no listener to describe.
+            json.writeNullField("listener");
+            return;
+        }
+        json.writeObjectFieldStart("listener");
+        json.writeBooleanField("connected", listener.connected());
+        json.writeStringField("state", listener.state());
+        json.writeStringField("channel", listener.channel());
+        json.writeNumberField("reconnects", listener.reconnects());
+        JsonOutput.instant(json, "lastNotificationAt", listener.lastNotificationAt());
+        JsonOutput.instant(json, "lastProbeAt", listener.lastProbeAt());
+        if (listener.lastProbeRoundTrip() == null) {
+            json.writeNullField("lastProbeRoundTripMs");
+        } else {
+            json.writeNumberField(
+                    "lastProbeRoundTripMs",
+                    Math.round(listener.lastProbeRoundTrip().toNanos() / 1_000.0) / 1_000.0);
+        }
+        JsonOutput.instant(json, "deafSince", listener.deafSince());
+        json.writeStringField("lastError", listener.lastError());
+        json.writeEndObject();
+    }
+
+    private static void failures(JsonGenerator json, List<Failure> failures) throws IOException {
+        List<Failure> sorted = new ArrayList<>(failures);
+        sorted.sort(BY_TENANT);
+        json.writeArrayFieldStart("failingTenants");
+        for (Failure failure : sorted) {
+            json.writeStartObject();
+            JsonOutput.uuid(json, "tenant", failure.tenant());
+            json.writeNumberField("attempts", failure.attempts());
+            json.writeStringField("error", failure.error());
+            JsonOutput.instant(json, "since", failure.since());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void invalid(JsonGenerator json, List<InvalidEntity> invalid) throws IOException {
+        List<InvalidEntity> sorted = new ArrayList<>(invalid);
+        sorted.sort(BY_ENTITY);
+        json.writeArrayFieldStart("invalidEntities");
+        for (InvalidEntity entity : sorted) {
+            json.writeStartObject();
+            JsonOutput.uuid(json, "tenant", entity.tenant());
+            json.writeStringField("kind", entity.kind().wireName());
+            JsonOutput.uuid(json, "id", entity.id());
+            json.writeStringField("name", entity.name());
+            json.writeStringField("reason", entity.reason());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+}

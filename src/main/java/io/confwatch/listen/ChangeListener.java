@@ -1,0 +1,342 @@
+package io.confwatch.listen;
+
+import io.confwatch.config.ListenerSettings;
+import io.confwatch.db.Connections;
+import io.confwatch.metrics.ConfWatchMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgNotification;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds one LISTEN connection of its own and never stays silently deaf: it reconnects forever with capped, jittered
+ * backoff; a heartbeat query and a self-probe (a NOTIFY sent through another connection that must come back) detect a
+ * connection that looks alive but delivers nothing, which is then discarded at once. Every payload goes to
+ * {@code sink} parsed but untrusted; {@code onListening} runs after every successful LISTEN (true on a reconnect), so
+ * the caller can catch up on what was missed.
+ *
+ * <p>Runs on the Vert.x context that calls {@link #start()}; never blocks it.
+ */
+public final class ChangeListener {
+    private static final Logger log = LoggerFactory.getLogger(ChangeListener.class);
+
+    private final Vertx vertx;
+    private final Supplier<Future<PgConnection>> connector;
+    private final String where;
+    private final SqlClient probeClient;
+    private final ListenerSettings settings;
+    private final String workerId;
+    private final Duration queryTimeout;
+    private final Consumer<Notification> sink;
+    private final Consumer<Boolean> onListening;
+    private final ConfWatchMetrics metrics;
+
+    private PgConnection connection;
+    private String state = "connecting";
+    private boolean closed;
+    private boolean everListened;
+    private int failedAttempts;
+    private long reconnects;
+    private long heartbeatTimer = -1;
+    private long probeTimer = -1;
+    private long probeSeq;
+    private long probeSentNanos;
+    private long probeDeadlineTimer = -1;
+    private Promise<Void> firstListen = Promise.promise();
+    private volatile ListenerStatus status;
+    private Instant lastNotificationAt;
+    private Instant lastProbeAt;
+    private Duration lastProbeRoundTrip;
+    private Instant deafSince = Instant.now();
+    private String lastError;
+
+    public ChangeListener(
+            Vertx vertx,
+            Supplier<Future<PgConnection>> connector,
+            String where,
+            SqlClient probeClient,
+            ListenerSettings settings,
+            String workerId,
+            Duration queryTimeout,
+            Consumer<Notification> sink,
+            Consumer<Boolean> onListening,
+            ConfWatchMetrics metrics) {
+        this.vertx = vertx;
+        this.connector = connector;
+        this.where = where;
+        this.probeClient = probeClient;
+        this.settings = settings;
+        this.workerId = workerId;
+        this.queryTimeout = queryTimeout;
+        this.sink = sink;
+        this.onListening = onListening;
+        this.metrics = metrics;
+        publishStatus();
+        metrics.gauge(
+                ConfWatchMetrics.LISTENER_UP, "1 while the listener is LISTENing, else 0", () -> isListening() ? 1 : 0);
+    }
+
+    /** Connects and LISTENs; completes after the first successful LISTEN, retrying (forever) until then. */
+    public Future<Void> start() {
+        connect();
+        return firstListen.future();
+    }
+
+    /** Whether the listener currently holds a connection that has LISTENed. */
+    public boolean isListening() {
+        return "listening".equals(status.state());
+    }
+
+    /** The listener's state for {@code /status}; safe from any thread. */
+    public ListenerStatus status() {
+        return status;
+    }
+
+    /** Stops listening and closes the connection without waiting for the server. */
+    public Future<Void> stop() {
+        closed = true;
+        state = "closed";
+        cancelTimers();
+        publishStatus();
+        PgConnection current = connection;
+        connection = null;
+        if (current == null) {
+            return Future.succeededFuture();
+        }
+        return current.close()
+                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .otherwiseEmpty();
+    }
+
+    /** Drops the connection as if the network had failed (tests and operators' manual reconnect). */
+    public void reconnectNow(String reason) {
+        lost(reason);
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        state = "connecting";
+        publishStatus();
+        Future<PgConnection> attempt = connector.get();
+        Future<PgConnection> bounded = attempt.timeout(2 * queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        // A connection that arrives after its attempt timed out belongs to no one: close it.
+        bounded.onFailure(error -> attempt.onSuccess(PgConnection::close));
+        bounded.compose(conn -> {
+                    if (closed) {
+                        conn.close();
+                        return Future.failedFuture("closed");
+                    }
+                    connection = conn;
+                    conn.notificationHandler(notification -> {
+                        // A handler that throws would kill the connection and leak its socket: never let it.
+                        try {
+                            onNotification(notification);
+                        } catch (RuntimeException e) {
+                            log.error("Failed to handle a notification on {}", settings.channel(), e);
+                        }
+                    });
+                    conn.closeHandler(v -> {
+                        if (conn == connection) {
+                            lost("connection closed by the server or network");
+                        }
+                    });
+                    conn.exceptionHandler(e -> log.debug("Listener connection error: {}", e.toString()));
+                    return conn.query("LISTEN " + settings.channel())
+                            .execute()
+                            .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .map(rows -> conn);
+                })
+                .onSuccess(this::listening)
+                .onFailure(this::connectFailed);
+    }
+
+    private void listening(PgConnection conn) {
+        if (closed || conn != connection) {
+            return;
+        }
+        boolean reconnect = everListened;
+        everListened = true;
+        if (failedAttempts > 0 || reconnect) {
+            log.info("Listening on channel {} again after {} failed attempts", settings.channel(), failedAttempts);
+        } else {
+            log.info("Listening on channel {}", settings.channel());
+        }
+        if (reconnect) {
+            reconnects++;
+            metrics.listenerReconnected();
+        }
+        failedAttempts = 0;
+        state = "listening";
+        deafSince = null;
+        lastError = null;
+        publishStatus();
+        scheduleChecks();
+        firstListen.tryComplete();
+        onListening.accept(reconnect);
+    }
+
+    private void connectFailed(Throwable error) {
+        if (closed) {
+            return;
+        }
+        failedAttempts++;
+        lastError = String.valueOf(error.getMessage());
+        discard();
+        long delay = backoffMillis(failedAttempts);
+        // First failure, then every power of two: a long outage logs a handful of lines, not thousands.
+        if (Long.bitCount(failedAttempts) == 1) {
+            log.warn(
+                    "Listener cannot connect to {} (attempt {}), retrying in {} ms: {}",
+                    where,
+                    failedAttempts,
+                    delay,
+                    lastError);
+        } else {
+            log.debug("Listener connect attempt {} failed: {}", failedAttempts, lastError);
+        }
+        state = "disconnected";
+        publishStatus();
+        vertx.setTimer(delay, id -> connect());
+    }
+
+    private void lost(String reason) {
+        if (closed || connection == null) {
+            return;
+        }
+        log.warn("Listener on channel {} lost: {}; reconnecting", settings.channel(), reason);
+        lastError = reason;
+        discard();
+        state = "disconnected";
+        deafSince = Instant.now();
+        publishStatus();
+        vertx.setTimer(backoffMillis(1), id -> connect());
+    }
+
+    /** Forgets the current connection without waiting for it: a half-open socket can take minutes to close. */
+    private void discard() {
+        cancelTimers();
+        PgConnection current = connection;
+        connection = null;
+        if (current != null) {
+            current.closeHandler(null);
+            current.notificationHandler(null);
+            Connections.abort(current);
+        }
+    }
+
+    private void scheduleChecks() {
+        heartbeatTimer = vertx.setPeriodic(settings.heartbeatInterval().toMillis(), id -> heartbeat());
+        probeTimer = vertx.setPeriodic(settings.probeInterval().toMillis(), id -> probe());
+    }
+
+    private void cancelTimers() {
+        for (long timer : new long[] {heartbeatTimer, probeTimer, probeDeadlineTimer}) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        }
+        heartbeatTimer = -1;
+        probeTimer = -1;
+        probeDeadlineTimer = -1;
+    }
+
+    private void heartbeat() {
+        PgConnection conn = connection;
+        if (conn == null) {
+            return;
+        }
+        conn.query("select 1")
+                .execute()
+                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .onFailure(error -> {
+                    if (conn == connection) {
+                        lost("heartbeat failed: " + error.getMessage());
+                    }
+                });
+    }
+
+    private void probe() {
+        PgConnection conn = connection;
+        if (conn == null || probeDeadlineTimer >= 0) {
+            return;
+        }
+        long seq = ++probeSeq;
+        String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + seq + "}";
+        // Armed before sending: the probe can come back before the NOTIFY statement's own reply does.
+        probeSentNanos = System.nanoTime();
+        probeDeadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
+            probeDeadlineTimer = -1;
+            if (conn == connection && seq == probeSeq) {
+                lost("self-probe " + seq + " not heard back within "
+                        + settings.probeTimeout().toMillis() + " ms");
+            }
+        });
+        probeClient
+                .preparedQuery("select pg_notify($1, $2)")
+                .execute(Tuple.of(settings.channel(), payload))
+                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                // A probe that cannot be sent says nothing about the listener: the database may be down for both.
+                .onFailure(error -> {
+                    log.debug("Self-probe not sent: {}", error.toString());
+                    if (seq == probeSeq && probeDeadlineTimer >= 0) {
+                        vertx.cancelTimer(probeDeadlineTimer);
+                        probeDeadlineTimer = -1;
+                    }
+                });
+    }
+
+    private void onNotification(PgNotification notification) {
+        if (!settings.channel().equals(notification.getChannel())) {
+            return;
+        }
+        lastNotificationAt = Instant.now();
+        Notification parsed = NotificationParser.parse(notification.getPayload());
+        if (parsed instanceof Notification.Probe probe && probe.worker().equals(workerId)) {
+            if (probe.seq() == probeSeq && probeDeadlineTimer >= 0) {
+                vertx.cancelTimer(probeDeadlineTimer);
+                probeDeadlineTimer = -1;
+                lastProbeRoundTrip = Duration.ofNanos(System.nanoTime() - probeSentNanos);
+                lastProbeAt = lastNotificationAt;
+                metrics.probeRoundTrip(lastProbeRoundTrip);
+            }
+            publishStatus();
+            return;
+        }
+        publishStatus();
+        sink.accept(parsed);
+    }
+
+    private long backoffMillis(int attempt) {
+        long min = settings.reconnectMinBackoff().toMillis();
+        long max = settings.reconnectMaxBackoff().toMillis();
+        long exp = min << Math.min(Math.max(attempt - 1, 0), 20);
+        long capped = Math.min(max, exp <= 0 ? max : exp);
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private void publishStatus() {
+        status = new ListenerStatus(
+                state,
+                settings.channel(),
+                "listening".equals(state),
+                reconnects,
+                lastNotificationAt,
+                lastProbeAt,
+                lastProbeRoundTrip,
+                deafSince,
+                lastError);
+    }
+}

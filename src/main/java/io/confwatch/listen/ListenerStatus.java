@@ -1,0 +1,21 @@
+package io.confwatch.listen;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What {@code /status} shows of the listener. Nullable fields are null until the event first happens.
+ *
+ * @param state {@code connecting}, {@code listening}, {@code disconnected} or {@code closed}
+ * @param deafSince when the listener last stopped listening, while it is not listening
+ */
+public record ListenerStatus(
+        String state,
+        String channel,
+        boolean connected,
+        long reconnects,
+        Instant lastNotificationAt,
+        Instant lastProbeAt,
+        Duration lastProbeRoundTrip,
+        Instant deafSince,
+        String lastError) {}

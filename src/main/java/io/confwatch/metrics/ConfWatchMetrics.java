@@ -1,0 +1,170 @@
+package io.confwatch.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Every ConfWatch meter, named once (DESIGN §7, contract). Tags take values from small fixed sets only: never a tenant.
+ * Micrometer's Prometheus naming turns {@code confwatch.reloads} into {@code confwatch_reloads_total} and a timer
+ * {@code confwatch.reload.duration} into {@code confwatch_reload_duration_seconds}.
+ */
+public final class ConfWatchMetrics {
+    public static final String NOTIFICATIONS = "confwatch.notifications";
+    public static final String RELOADS = "confwatch.reloads";
+    public static final String RELOAD_DURATION = "confwatch.reload.duration";
+    public static final String PROPAGATION = "confwatch.propagation";
+    public static final String LISTENER_UP = "confwatch.listener.up";
+    public static final String LISTENER_RECONNECTS = "confwatch.listener.reconnects";
+    public static final String LISTENER_PROBE = "confwatch.listener.probe";
+    public static final String TENANTS = "confwatch.tenants";
+    public static final String STALE_TENANTS = "confwatch.stale.tenants";
+    public static final String INVALID_ENTITIES = "confwatch.invalid.entities";
+    public static final String NOTIFY_QUEUE_USAGE = "confwatch.notify.queue.usage";
+    public static final String HINTS_DROPPED = "confwatch.hints.dropped";
+    public static final String UNKNOWN_TENANT_HINTS = "confwatch.hints.unknown.tenant";
+    public static final String DISPROVED_HINTS = "confwatch.hints.disproved";
+    public static final String LAST_SWEEP_AGE = "confwatch.sweep.last.success.age";
+
+    /** Why a notification was or was not acted on. */
+    public enum HintOutcome {
+        ACCEPTED,
+        STALE,
+        IGNORED,
+        MALFORMED
+    }
+
+    /** What a reload of one tenant ended in. */
+    public enum ReloadOutcome {
+        /** A new snapshot was installed. */
+        APPLIED,
+        /** The database held what the cache held. */
+        UNCHANGED,
+        /** The tenant is gone from the database and was dropped from the cache. */
+        REMOVED,
+        /** The tenant does not exist and was not held: a hint naming an unknown tenant. */
+        MISSING,
+        /** The read failed; the last good snapshot stays. */
+        FAILED
+    }
+
+    private final MeterRegistry registry;
+    private final Timer reloadDuration;
+    private final Timer propagation;
+    private final Timer probe;
+    private final Counter reconnects;
+    private final Counter hintsDropped;
+    private final Counter unknownTenantHints;
+    private final Counter disprovedHints;
+    private final Map<HintOutcome, Counter> hints = new EnumMap<>(HintOutcome.class);
+    private final Map<String, Counter> reloads = new ConcurrentHashMap<>();
+
+    public ConfWatchMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.reloadDuration = Timer.builder(RELOAD_DURATION)
+                .description("Time to read and install one reload (a batch counts once)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.propagation = Timer.builder(PROPAGATION)
+                .description("From tenants.changed_at (the writer's change) to the snapshot installed in this worker")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry);
+        this.probe = Timer.builder(LISTENER_PROBE)
+                .description("Self-probe round trip: NOTIFY sent to notification received on the listener")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.reconnects = Counter.builder(LISTENER_RECONNECTS)
+                .description("Listener connections re-established after a loss")
+                .register(registry);
+        this.hintsDropped = Counter.builder(HINTS_DROPPED)
+                .description("Hints dropped because the reload queue was full (a sweep catches up instead)")
+                .register(registry);
+        this.unknownTenantHints = Counter.builder(UNKNOWN_TENANT_HINTS)
+                .description("Hints that named a tenant the database does not have")
+                .register(registry);
+        this.disprovedHints = Counter.builder(DISPROVED_HINTS)
+                .description("Hints claiming a version the database does not have; a version check, no load")
+                .register(registry);
+        for (HintOutcome outcome : HintOutcome.values()) {
+            hints.put(
+                    outcome,
+                    Counter.builder(NOTIFICATIONS)
+                            .description("Notifications received on the change channel, by what was done with them")
+                            .tag("outcome", lower(outcome))
+                            .register(registry));
+        }
+    }
+
+    /** The registry every meter lives in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void hint(HintOutcome outcome) {
+        hints.get(outcome).increment();
+    }
+
+    public void reload(String cause, ReloadOutcome outcome) {
+        reloads.computeIfAbsent(cause + '/' + outcome, key -> Counter.builder(RELOADS)
+                        .description("Tenant reloads by cause and outcome")
+                        .tag("cause", cause)
+                        .tag("outcome", lower(outcome))
+                        .register(registry))
+                .increment();
+        if (outcome == ReloadOutcome.MISSING) {
+            unknownTenantHints.increment();
+        }
+    }
+
+    public void reloadDuration(long nanos) {
+        reloadDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void propagation(Duration duration) {
+        propagation.record(duration.isNegative() ? Duration.ZERO : duration);
+    }
+
+    public void probeRoundTrip(Duration duration) {
+        probe.record(duration);
+    }
+
+    public void listenerReconnected() {
+        reconnects.increment();
+    }
+
+    public void hintDropped() {
+        hintsDropped.increment();
+    }
+
+    public void hintDisproved() {
+        disprovedHints.increment();
+    }
+
+    /** Registers a gauge read from {@code value} at scrape time. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** Registers a gauge in seconds read from {@code value} at scrape time. */
+    public void secondsGauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).baseUnit("seconds").register(registry);
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

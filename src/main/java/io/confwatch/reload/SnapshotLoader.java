@@ -1,0 +1,211 @@
+package io.confwatch.reload;
+
+import io.confwatch.db.Connections;
+import io.confwatch.model.EntityKind;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The only class that reads the config tables. Every method is one SQL statement, so what it returns is one consistent
+ * database snapshot: the version read is the version of the rows read with it.
+ */
+public final class SnapshotLoader {
+    private static final int TENANT = 0;
+    private static final int CHANGED_ID = 9;
+
+    // Columns: kind, id, tenant_id, name, status-or-updated_by, definition, config_version, changed_at-or-updated_at,
+    // monitor_id. One shape for all kinds so one statement (one snapshot) reads a tenant whole.
+    private static final String ENTITIES_OF_TENANTS =
+            """
+            select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null::bigint, m.updated_at, null::uuid
+              from confwatch.monitors m where m.tenant_id = any($1) and m.is_active
+            union all
+            select 2, f.id, f.tenant_id, f.name, f.updated_by, f.definition::text, null, f.updated_at, f.monitor_id
+              from confwatch.filters f where f.tenant_id = any($1) and f.is_active
+            union all
+            select 3, t.id, t.tenant_id, t.name, t.updated_by, t.definition::text, null, t.updated_at, null
+              from confwatch.triggers t where t.tenant_id = any($1) and t.is_active
+            """;
+
+    private static final String LOAD_TENANTS =
+            """
+            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+              from confwatch.tenants t where t.id = any($1)
+            union all
+            """
+                    + ENTITIES_OF_TENANTS;
+
+    private static final String LOAD_PAGE =
+            """
+            with page as (select id from confwatch.tenants where id > $1 order by id limit $2)
+            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+              from confwatch.tenants t where t.id in (select id from page)
+            union all
+            """
+                    + ENTITIES_OF_TENANTS.replace("= any($1)", "in (select id from page)");
+
+    private static final String LOAD_DELTA =
+            """
+            with changed as (
+                select distinct c.entity, c.entity_id
+                  from confwatch.config_changes c
+                 where c.tenant_id = $1 and c.version > $2 and c.entity <> 'tenant')
+            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+              from confwatch.tenants t where t.id = $1
+            union all
+            select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null, m.updated_at, null
+              from confwatch.monitors m join changed c on c.entity = 'monitor' and c.entity_id = m.id
+             where m.tenant_id = $1 and m.is_active
+            union all
+            select 2, f.id, f.tenant_id, f.name, f.updated_by, f.definition::text, null, f.updated_at, f.monitor_id
+              from confwatch.filters f join changed c on c.entity = 'filter' and c.entity_id = f.id
+             where f.tenant_id = $1 and f.is_active
+            union all
+            select 3, t.id, t.tenant_id, t.name, t.updated_by, t.definition::text, null, t.updated_at, null
+              from confwatch.triggers t join changed c on c.entity = 'trigger' and c.entity_id = t.id
+             where t.tenant_id = $1 and t.is_active
+            union all
+            select 9, c.entity_id, $1, c.entity, null, null, null, null, null from changed c
+            """;
+
+    private static final String VERSIONS = "select id, config_version from confwatch.tenants";
+
+    private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
+
+    private final Pool pool;
+    private final long timeoutMillis;
+    private final Set<SqlConnection> reading = ConcurrentHashMap.newKeySet();
+
+    public SnapshotLoader(Pool pool, Duration queryTimeout) {
+        this.pool = pool;
+        this.timeoutMillis = queryTimeout.toMillis();
+    }
+
+    /** Every tenant's id and version, for the versioned sweep. */
+    public Future<List<TenantVersion>> versions() {
+        return query(VERSIONS, Tuple.tuple()).map(rows -> {
+            List<TenantVersion> versions = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                versions.add(new TenantVersion(row.getUUID(0), row.getLong(1)));
+            }
+            return versions;
+        });
+    }
+
+    /** One tenant's version now; empty when the tenant does not exist. */
+    Future<OptionalLong> version(UUID tenant) {
+        return query(VERSION_OF, Tuple.of(tenant)).map(rows -> {
+            RowIterator<Row> it = rows.iterator();
+            return it.hasNext() ? OptionalLong.of(it.next().getLong(0)) : OptionalLong.empty();
+        });
+    }
+
+    /** The named tenants, whole; a tenant missing from the result does not exist (any more). */
+    Future<Map<UUID, TenantRows.Whole>> load(List<UUID> tenants) {
+        return query(LOAD_TENANTS, Tuple.of(tenants.toArray(UUID[]::new))).map(SnapshotLoader::wholes);
+    }
+
+    /** Up to {@code limit} tenants with ids above {@code after} (in id order), whole: one page of a full load. */
+    Future<Map<UUID, TenantRows.Whole>> loadPage(UUID after, int limit) {
+        return query(LOAD_PAGE, Tuple.of(after, limit)).map(SnapshotLoader::wholes);
+    }
+
+    /** What changed in {@code tenant} after {@code sinceVersion}, from the change log. */
+    Future<TenantRows.Delta> loadDelta(UUID tenant, long sinceVersion) {
+        return query(LOAD_DELTA, Tuple.of(tenant, sinceVersion)).map(rows -> {
+            TenantRows.Tenant tenantRow = null;
+            List<TenantRows.Entity> active = new ArrayList<>();
+            Set<UUID> changed = new HashSet<>();
+            for (Row row : rows) {
+                int kind = row.getInteger(0);
+                if (kind == TENANT) {
+                    tenantRow = tenant(row);
+                } else if (kind == CHANGED_ID) {
+                    changed.add(row.getUUID(1));
+                } else {
+                    active.add(entity(kind, row));
+                }
+            }
+            return new TenantRows.Delta(tenantRow, active, changed);
+        });
+    }
+
+    /**
+     * Cuts the connections of the reads still running, at once; they fail with a closed connection. For shutdown, once
+     * it has waited long enough: closing the pool would otherwise wait for each of them to finish.
+     */
+    public void abortReads() {
+        List.copyOf(reading).forEach(Connections::abort);
+    }
+
+    private Future<RowSet<Row>> query(String sql, Tuple arguments) {
+        return pool.withConnection(connection -> {
+                    reading.add(connection);
+                    return connection.preparedQuery(sql).execute(arguments).andThen(done -> reading.remove(connection));
+                })
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private static Map<UUID, TenantRows.Whole> wholes(RowSet<Row> rows) {
+        Map<UUID, TenantRows.Tenant> tenants = new LinkedHashMap<>();
+        Map<UUID, List<TenantRows.Entity>> entities = new LinkedHashMap<>();
+        for (Row row : rows) {
+            int kind = row.getInteger(0);
+            if (kind == TENANT) {
+                TenantRows.Tenant tenant = tenant(row);
+                tenants.put(tenant.id(), tenant);
+            } else {
+                TenantRows.Entity entity = entity(kind, row);
+                entities.computeIfAbsent(entity.tenant(), t -> new ArrayList<>())
+                        .add(entity);
+            }
+        }
+        Map<UUID, TenantRows.Whole> wholes = new LinkedHashMap<>(tenants.size() * 2);
+        tenants.forEach(
+                (id, tenant) -> wholes.put(id, new TenantRows.Whole(tenant, entities.getOrDefault(id, List.of()))));
+        return wholes;
+    }
+
+    private static TenantRows.Tenant tenant(Row row) {
+        return new TenantRows.Tenant(
+                row.getUUID(1), row.getString(3), row.getString(4), row.getLong(6), instant(row, 7));
+    }
+
+    private static TenantRows.Entity entity(int kind, Row row) {
+        return new TenantRows.Entity(
+                switch (kind) {
+                    case 1 -> EntityKind.MONITOR;
+                    case 2 -> EntityKind.FILTER;
+                    default -> EntityKind.TRIGGER;
+                },
+                row.getUUID(1),
+                row.getUUID(2),
+                row.getString(3),
+                row.getString(5),
+                instant(row, 7),
+                row.getString(4),
+                row.getUUID(8));
+    }
+
+    private static java.time.Instant instant(Row row, int column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value.toInstant();
+    }
+}

@@ -1,0 +1,53 @@
+package io.confwatch.reload;
+
+import static java.util.Objects.requireNonNull;
+
+import io.confwatch.model.EntityKind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Rows as read from the config tables, before validation; the loader's output and the assembler's input. */
+final class TenantRows {
+    private TenantRows() {}
+
+    /** A {@code confwatch.tenants} row. */
+    record Tenant(UUID id, String name, String status, long version, Instant changedAt) {
+        Tenant {
+            requireNonNull(id, "id");
+            requireNonNull(name, "name");
+            requireNonNull(status, "status");
+            requireNonNull(changedAt, "changedAt");
+        }
+    }
+
+    /** An active monitor, filter or trigger row; {@code monitorId} only for filters. */
+    record Entity(
+            EntityKind kind,
+            UUID id,
+            UUID tenant,
+            String name,
+            String definition,
+            Instant updatedAt,
+            String updatedBy,
+            UUID monitorId) {}
+
+    /** One tenant's row and all its active entities, read in one statement. */
+    record Whole(Tenant tenant, List<Entity> entities) {
+        Whole {
+            entities = List.copyOf(entities);
+        }
+    }
+
+    /**
+     * What changed after a version: the tenant row now (null when the tenant is gone), the active rows of the changed
+     * entities, and the ids of every changed entity (those without an active row were deleted or deactivated).
+     */
+    record Delta(Tenant tenant, List<Entity> activeRows, Set<UUID> changedIds) {
+        Delta {
+            activeRows = List.copyOf(activeRows);
+            changedIds = Set.copyOf(changedIds);
+        }
+    }
+}

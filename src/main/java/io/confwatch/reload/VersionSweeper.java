@@ -1,0 +1,179 @@
+package io.confwatch.reload;
+
+import io.confwatch.cache.ConfigCache;
+import io.confwatch.model.TenantSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The safety net under the notifications: a versioned sweep (one query of every tenant's version; reload the ones that
+ * differ, load new ones, drop deleted ones) and an unconditional full reload, each on its own jittered loop that never
+ * dies on an error.
+ */
+public final class VersionSweeper {
+    private static final Logger log = LoggerFactory.getLogger(VersionSweeper.class);
+    private static final double JITTER = 0.10;
+
+    private final Vertx vertx;
+    private final SnapshotLoader loader;
+    private final ConfigCache cache;
+    private final ReloadCoordinator coordinator;
+    private final Predicate<UUID> owns;
+    private volatile Instant lastSweepAt;
+    private volatile Instant lastFullReloadAt;
+    private volatile boolean stopped;
+    private final Map<String, Long> timers = new ConcurrentHashMap<>();
+
+    public VersionSweeper(
+            Vertx vertx,
+            SnapshotLoader loader,
+            ConfigCache cache,
+            ReloadCoordinator coordinator,
+            Predicate<UUID> owns) {
+        this.vertx = vertx;
+        this.loader = loader;
+        this.cache = cache;
+        this.coordinator = coordinator;
+        this.owns = owns;
+    }
+
+    /** Starts both loops: a sweep every {@code sweepInterval}, a forced full reload every {@code fullInterval}. */
+    public void start(Duration sweepInterval, Duration fullInterval) {
+        loop("versioned sweep", sweepInterval, () -> sweep(ReloadCause.SWEEP).mapEmpty());
+        loop("full reload", fullInterval, () -> reloadAll(ReloadCause.FULL));
+    }
+
+    /** Stops scheduling; a sweep in flight finishes on its own. */
+    public void stop() {
+        stopped = true;
+        timers.values().forEach(vertx::cancelTimer);
+    }
+
+    /**
+     * Compares every owned tenant's database version with the held one and queues reads for those that differ; drops
+     * tenants the database no longer has. Completes with how many tenants were queued once their reads are done.
+     */
+    public Future<Integer> sweep(ReloadCause cause) {
+        Instant asked = Instant.now();
+        return loader.versions().compose(versions -> {
+            Set<UUID> present = new HashSet<>(versions.size() * 2);
+            List<UUID> differing = new ArrayList<>();
+            for (TenantVersion version : versions) {
+                if (!owns.test(version.tenant())) {
+                    continue;
+                }
+                present.add(version.tenant());
+                Optional<TenantSnapshot> snapshot = cache.get(version.tenant());
+                long held = snapshot.map(TenantSnapshot::version).orElse(-1L);
+                if (held == version.version()) {
+                    continue;
+                }
+                if (held > version.version() && readSince(snapshot.get(), asked)) {
+                    // A hint's load finished while the versions were read: it saw a newer database, not a restore.
+                    continue;
+                }
+                if (held > version.version()) {
+                    // Versions only grow, unless the database was restored from a backup: believe the database.
+                    log.warn(
+                            "Tenant {} is at version {} in the database but {} here; the database was restored? "
+                                    + "Reloading it",
+                            version.tenant(),
+                            version.version(),
+                            held);
+                    coordinator.forget(version.tenant());
+                }
+                coordinator.noteVersion(version.tenant(), version.version());
+                differing.add(version.tenant());
+            }
+            dropMissing(present, asked);
+            lastSweepAt = Instant.now();
+            return coordinator.requestAll(differing, cause, false).map(differing.size());
+        });
+    }
+
+    /**
+     * Queues a forced whole read of every owned tenant, even where the version did not change: catches writes that
+     * bypassed the triggers. Completes with how many tenants were queued; the reads go on in the background.
+     */
+    public Future<Integer> reloadAll(ReloadCause cause) {
+        Instant asked = Instant.now();
+        return loader.versions().map(versions -> {
+            List<UUID> owned = new ArrayList<>(versions.size());
+            for (TenantVersion version : versions) {
+                if (owns.test(version.tenant())) {
+                    owned.add(version.tenant());
+                }
+            }
+            dropMissing(new HashSet<>(owned), asked);
+            coordinator.requestAll(owned, cause, true).onSuccess(v -> {
+                if (cause == ReloadCause.FULL) {
+                    lastFullReloadAt = Instant.now();
+                }
+            });
+            return owned.size();
+        });
+    }
+
+    /** When the last sweep read the versions successfully, or null. */
+    public Instant lastSweepAt() {
+        return lastSweepAt;
+    }
+
+    /** When the last full reload finished, or null. */
+    public Instant lastFullReloadAt() {
+        return lastFullReloadAt;
+    }
+
+    private void loop(String name, Duration interval, Supplier<Future<?>> body) {
+        if (stopped) {
+            return;
+        }
+        long timer = vertx.setTimer(jittered(interval), id -> {
+            Future<?> run;
+            try {
+                run = body.get();
+            } catch (RuntimeException e) {
+                run = Future.failedFuture(e);
+            }
+            run.onFailure(e -> log.warn("The {} failed; the next one is scheduled: {}", name, e.toString()))
+                    .onComplete(ar -> loop(name, interval, body));
+        });
+        timers.put(name, timer);
+    }
+
+    /** Drops held tenants the versions (read from {@code asked} on) did not list, except those loaded since. */
+    private void dropMissing(Set<UUID> present, Instant asked) {
+        for (TenantSnapshot snapshot : cache.all()) {
+            // A tenant created while the versions were read is missing from them but was loaded from a newer read.
+            if (!present.contains(snapshot.tenant()) && !readSince(snapshot, asked)) {
+                coordinator.forget(snapshot.tenant());
+            }
+        }
+    }
+
+    /** Whether {@code snapshot} was installed after {@code asked}, so read from a database at least as new. */
+    private static boolean readSince(TenantSnapshot snapshot, Instant asked) {
+        return snapshot.loadedAt().isAfter(asked);
+    }
+
+    static long jittered(Duration interval) {
+        long millis = Math.max(1, interval.toMillis());
+        long spread = (long) (millis * JITTER);
+        return Math.max(1, millis - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1));
+    }
+}
