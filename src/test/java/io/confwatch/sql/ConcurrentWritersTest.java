@@ -44,7 +44,7 @@ class ConcurrentWritersTest {
                 monitors.add(insertEntity(c, "monitors", tenant, "monitor " + i));
             }
         }
-        long base = WRITERS + 1;
+        long base = 1 + WRITERS; // the tenant insert, then one insert per monitor
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         try (NotificationCollector notifications = NotificationCollector.listen(db);
                 Connection blocker = db.connect();
