@@ -396,10 +396,9 @@ public final class ReloadCoordinator {
                         gone(held.tenant(), cause);
                         return Future.<Void>succeededFuture();
                     }
-                    if (delta.tenant().version() < held.version()
-                            || delta.changedIds().size() > settings.deltaMaxVersions() * 16L) {
-                        // The database went back in time (a restore), or so much changed that one whole read is
-                        // cheaper: read it whole.
+                    if (!delta.isComplete() || delta.changedIds().size() > settings.deltaMaxVersions() * 16L) {
+                        // The log does not account for every version (purged, a bare touch, or the database went
+                        // back in time after a restore), or so much changed that one whole read is cheaper.
                         return loader.load(List.of(held.tenant())).map(wholes -> {
                             TenantRows.Whole rows = wholes.get(held.tenant());
                             if (rows == null) {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class SnapshotLoader {
     private static final int TENANT = 0;
     private static final int CHANGED_ID = 9;
+    private static final int VERSIONS_LOGGED = 8;
 
     // Columns: kind, id, tenant_id, name, status-or-updated_by, definition, config_version, changed_at-or-updated_at,
     // monitor_id. One shape for all kinds so one statement (one snapshot) reads a tenant whole.
@@ -83,6 +84,11 @@ public final class SnapshotLoader {
              where t.tenant_id = $1 and t.is_active
             union all
             select 9, c.entity_id, $1, c.entity, null, null, null, null, null from changed c
+            union all
+            select 8, null, $1, null, null, null,
+                   (select count(distinct c.version) from confwatch.config_changes c
+                     where c.tenant_id = $1 and c.version > $2),
+                   null, null
             """;
 
     private static final String VERSIONS = "select id, config_version from confwatch.tenants";
@@ -133,17 +139,20 @@ public final class SnapshotLoader {
             TenantRows.Tenant tenantRow = null;
             List<TenantRows.Entity> active = new ArrayList<>();
             Set<UUID> changed = new HashSet<>();
+            long versionsLogged = 0;
             for (Row row : rows) {
                 int kind = row.getInteger(0);
                 if (kind == TENANT) {
                     tenantRow = tenant(row);
+                } else if (kind == VERSIONS_LOGGED) {
+                    versionsLogged = row.getLong(6);
                 } else if (kind == CHANGED_ID) {
                     changed.add(row.getUUID(1));
                 } else {
                     active.add(entity(kind, row));
                 }
             }
-            return new TenantRows.Delta(tenantRow, active, changed);
+            return new TenantRows.Delta(tenantRow, active, changed, sinceVersion, versionsLogged);
         });
     }
 

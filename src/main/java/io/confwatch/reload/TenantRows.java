@@ -41,13 +41,23 @@ final class TenantRows {
     }
 
     /**
-     * What changed after a version: the tenant row now (null when the tenant is gone), the active rows of the changed
-     * entities, and the ids of every changed entity (those without an active row were deleted or deactivated).
+     * What changed after {@code sinceVersion}: the tenant row now (null when the tenant is gone), the active rows of the
+     * changed entities, the ids of every changed entity (those without an active row were deleted or deactivated), and
+     * how many distinct versions after {@code sinceVersion} the change log holds.
      */
-    record Delta(Tenant tenant, List<Entity> activeRows, Set<UUID> changedIds) {
+    record Delta(Tenant tenant, List<Entity> activeRows, Set<UUID> changedIds, long sinceVersion, long versionsLogged) {
         Delta {
             activeRows = List.copyOf(activeRows);
             changedIds = Set.copyOf(changedIds);
+        }
+
+        /**
+         * Whether the log accounts for every version between the held one and the database's. A version without rows
+         * was purged by retention, or was a bare touch ({@code update … set name = name}) whose reason the log cannot
+         * tell: either way only a whole read is safe.
+         */
+        boolean isComplete() {
+            return tenant != null && versionsLogged == tenant.version() - sinceVersion;
         }
     }
 }

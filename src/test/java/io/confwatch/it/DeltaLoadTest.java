@@ -98,6 +98,22 @@ class DeltaLoadTest {
         assertThat(confWatch.snapshot(tenant)).containsSame(reloaded);
     }
 
+    @Test
+    void bareTouch_versionWithoutLogRows_readsTheTenantWhole() {
+        UUID tenant = db.tenant("touched");
+        UUID monitor = db.monitor(tenant, "m", monitorOn("ethereum_mainnet"));
+        TenantSnapshot before = db.heldCurrent(confWatch, tenant);
+        bypassTriggers("update confwatch.monitors set definition = '" + monitorOn("fixed-by-hand") + "' where id = '"
+                + monitor + "'");
+
+        // The documented "make every worker reload this tenant": a version with no change-log rows.
+        db.execute("update confwatch.tenants set name = name where id = '" + tenant + "'");
+        TenantSnapshot after = held(confWatch, tenant, before.version() + 1);
+
+        assertThat(after.monitors()).singleElement().satisfies(m -> assertThat(m.definition())
+                .contains("fixed-by-hand"));
+    }
+
     /** Runs {@code sql} with every ConfWatch trigger off, in one transaction, as a restore or a careless tool would. */
     private static void bypassTriggers(String sql) {
         String tables = "confwatch.tenants, confwatch.monitors, confwatch.filters, confwatch.triggers";
