@@ -54,6 +54,11 @@ public record ListenerSettings(
                 reconnectMaxBackoff);
     }
 
+    /** The reconnect delays as one value. */
+    public Backoff reconnectBackoff() {
+        return new Backoff(reconnectMinBackoff, reconnectMaxBackoff);
+    }
+
     /** These settings on {@code channel}. */
     public ListenerSettings withChannel(String channel) {
         return new ListenerSettings(

@@ -9,10 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgNotification;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,9 +32,8 @@ public final class ChangeListener {
     private final Vertx vertx;
     private final Supplier<Future<PgConnection>> connector;
     private final String where;
-    private final SqlClient probeClient;
+    private final SelfProbe selfProbe;
     private final ListenerSettings settings;
-    private final String workerId;
     private final Duration queryTimeout;
     private final Consumer<Notification> sink;
     private final Consumer<Boolean> onListening;
@@ -50,14 +47,9 @@ public final class ChangeListener {
     private long reconnects;
     private long heartbeatTimer = -1;
     private long probeTimer = -1;
-    private long probeSeq;
-    private long probeSentNanos;
-    private long probeDeadlineTimer = -1;
     private Promise<Void> firstListen = Promise.promise();
     private volatile ListenerStatus status;
     private Instant lastNotificationAt;
-    private Instant lastProbeAt;
-    private Duration lastProbeRoundTrip;
     private Instant deafSince = Instant.now();
     private String lastError;
 
@@ -75,9 +67,8 @@ public final class ChangeListener {
         this.vertx = vertx;
         this.connector = connector;
         this.where = where;
-        this.probeClient = probeClient;
+        this.selfProbe = new SelfProbe(vertx, probeClient, settings, workerId, queryTimeout, metrics);
         this.settings = settings;
-        this.workerId = workerId;
         this.queryTimeout = queryTimeout;
         this.sink = sink;
         this.onListening = onListening;
@@ -195,7 +186,7 @@ public final class ChangeListener {
         failedAttempts++;
         lastError = String.valueOf(error.getMessage());
         discard();
-        long delay = backoffMillis(failedAttempts);
+        long delay = settings.reconnectBackoff().delayMillis(failedAttempts);
         // First failure, then every power of two: a long outage logs a handful of lines, not thousands.
         if (Long.bitCount(failedAttempts) == 1) {
             log.warn(
@@ -222,7 +213,7 @@ public final class ChangeListener {
         state = "disconnected";
         deafSince = Instant.now();
         publishStatus();
-        vertx.setTimer(backoffMillis(1), id -> connect());
+        vertx.setTimer(settings.reconnectBackoff().delayMillis(1), id -> connect());
     }
 
     /** Forgets the current connection without waiting for it: a half-open socket can take minutes to close. */
@@ -243,14 +234,14 @@ public final class ChangeListener {
     }
 
     private void cancelTimers() {
-        for (long timer : new long[] {heartbeatTimer, probeTimer, probeDeadlineTimer}) {
+        for (long timer : new long[] {heartbeatTimer, probeTimer}) {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
         }
         heartbeatTimer = -1;
         probeTimer = -1;
-        probeDeadlineTimer = -1;
+        selfProbe.cancel();
     }
 
     private void heartbeat() {
@@ -270,32 +261,14 @@ public final class ChangeListener {
 
     private void probe() {
         PgConnection conn = connection;
-        if (conn == null || probeDeadlineTimer >= 0) {
+        if (conn == null) {
             return;
         }
-        long seq = ++probeSeq;
-        String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + seq + "}";
-        // Armed before sending: the probe can come back before the NOTIFY statement's own reply does.
-        probeSentNanos = System.nanoTime();
-        probeDeadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
-            probeDeadlineTimer = -1;
-            if (conn == connection && seq == probeSeq) {
-                lost("self-probe " + seq + " not heard back within "
-                        + settings.probeTimeout().toMillis() + " ms");
+        selfProbe.send(reason -> {
+            if (conn == connection) {
+                lost(reason);
             }
         });
-        probeClient
-                .preparedQuery("select pg_notify($1, $2)")
-                .execute(Tuple.of(settings.channel(), payload))
-                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                // A probe that cannot be sent says nothing about the listener: the database may be down for both.
-                .onFailure(error -> {
-                    log.debug("Self-probe not sent: {}", error.toString());
-                    if (seq == probeSeq && probeDeadlineTimer >= 0) {
-                        vertx.cancelTimer(probeDeadlineTimer);
-                        probeDeadlineTimer = -1;
-                    }
-                });
     }
 
     private void onNotification(PgNotification notification) {
@@ -304,27 +277,12 @@ public final class ChangeListener {
         }
         lastNotificationAt = Instant.now();
         Notification parsed = NotificationParser.parse(notification.getPayload());
-        if (parsed instanceof Notification.Probe probe && probe.worker().equals(workerId)) {
-            if (probe.seq() == probeSeq && probeDeadlineTimer >= 0) {
-                vertx.cancelTimer(probeDeadlineTimer);
-                probeDeadlineTimer = -1;
-                lastProbeRoundTrip = Duration.ofNanos(System.nanoTime() - probeSentNanos);
-                lastProbeAt = lastNotificationAt;
-                metrics.probeRoundTrip(lastProbeRoundTrip);
-            }
+        if (parsed instanceof Notification.Probe probe && selfProbe.heard(probe, lastNotificationAt)) {
             publishStatus();
             return;
         }
         publishStatus();
         sink.accept(parsed);
-    }
-
-    private long backoffMillis(int attempt) {
-        long min = settings.reconnectMinBackoff().toMillis();
-        long max = settings.reconnectMaxBackoff().toMillis();
-        long exp = min << Math.min(Math.max(attempt - 1, 0), 20);
-        long capped = Math.min(max, exp <= 0 ? max : exp);
-        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     }
 
     private void publishStatus() {
@@ -334,8 +292,8 @@ public final class ChangeListener {
                 "listening".equals(state),
                 reconnects,
                 lastNotificationAt,
-                lastProbeAt,
-                lastProbeRoundTrip,
+                selfProbe.lastHeardAt(),
+                selfProbe.lastRoundTrip(),
                 deafSince,
                 lastError);
     }

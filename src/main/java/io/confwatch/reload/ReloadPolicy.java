@@ -1,5 +1,6 @@
 package io.confwatch.reload;
 
+import io.confwatch.config.Backoff;
 import io.confwatch.config.WorkerConfig;
 import java.time.Duration;
 
@@ -10,8 +11,7 @@ import java.time.Duration;
  * @param batchSize tenants read by one statement when many are queued
  * @param deltaMaxVersions a tenant behind by more versions than this is read whole instead of from the change log
  * @param deltaMaxAge a snapshot loaded longer ago than this is refreshed whole (the log may have been trimmed since)
- * @param retryMinBackoff first retry delay after a failed read
- * @param retryMaxBackoff cap of the doubling retry delay
+ * @param retryBackoff delays between retries of a failed read
  * @param maxPending distinct tenants queued at most; beyond it hints are dropped and a sweep catches up
  */
 public record ReloadPolicy(
@@ -19,8 +19,7 @@ public record ReloadPolicy(
         int batchSize,
         int deltaMaxVersions,
         Duration deltaMaxAge,
-        Duration retryMinBackoff,
-        Duration retryMaxBackoff,
+        Backoff retryBackoff,
         int maxPending) {
     public ReloadPolicy {
         if (maxConcurrentLoads < 1 || batchSize < 1 || maxPending < 1 || deltaMaxVersions < 0) {
@@ -39,8 +38,7 @@ public record ReloadPolicy(
                 config.reload().deltaMaxVersions(),
                 // Half the change-log retention: the log surely still covers what changed since the snapshot was read.
                 config.retention().changeRetention().dividedBy(2),
-                config.reload().retryMinBackoff(),
-                config.reload().retryMaxBackoff(),
+                new Backoff(config.reload().retryMinBackoff(), config.reload().retryMaxBackoff()),
                 DEFAULT_MAX_PENDING);
     }
 }

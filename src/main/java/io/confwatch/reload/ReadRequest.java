@@ -1,0 +1,20 @@
+package io.confwatch.reload;
+
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A queued read of one tenant: merged from every request for the tenant since its last read started. */
+final class ReadRequest {
+    final ReloadCause cause;
+    final List<Promise<Void>> waiters = new ArrayList<>(1);
+    boolean forced;
+    long hintedVersion = -1;
+    long lowestHint = Long.MAX_VALUE;
+    // False once anything but a hint (a sweep, a manual reload, a retry) asked for this read.
+    boolean hintsOnly = true;
+
+    ReadRequest(ReloadCause cause) {
+        this.cause = cause;
+    }
+}

@@ -1,0 +1,275 @@
+package io.confwatch.reload;
+
+import io.confwatch.cache.ConfigCache;
+import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.metrics.ConfWatchMetrics.ReloadOutcome;
+import io.confwatch.model.TenantSnapshot;
+import io.confwatch.reload.ReloadCoordinator.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the reads the coordinator decided on: a version check, a delta or a whole read (one statement each), then
+ * installs, drops or records the failure and schedules its retry. Never fails: a failed read keeps the last good
+ * snapshot. Runs on the coordinator's context.
+ */
+final class TenantReads {
+    private static final Logger log = LoggerFactory.getLogger(TenantReads.class);
+
+    private final Vertx vertx;
+    private final SnapshotLoader loader;
+    private final ConfigCache cache;
+    private final ConfWatchMetrics metrics;
+    private final ReloadPolicy settings;
+    private final Predicate<UUID> owns;
+    private final TenantHealth health;
+    private final BooleanSupplier draining;
+    private final BiConsumer<UUID, ReadRequest> retry;
+
+    /**
+     * @param draining whether the coordinator is shutting down: failures are then not retried
+     * @param retry queues a failed read again (called on the context, after the backoff)
+     */
+    TenantReads(
+            Vertx vertx,
+            SnapshotLoader loader,
+            ConfigCache cache,
+            ConfWatchMetrics metrics,
+            ReloadPolicy settings,
+            Predicate<UUID> owns,
+            TenantHealth health,
+            BooleanSupplier draining,
+            BiConsumer<UUID, ReadRequest> retry) {
+        this.vertx = vertx;
+        this.loader = loader;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.owns = owns;
+        this.health = health;
+        this.draining = draining;
+        this.retry = retry;
+    }
+
+    /** Reads every tenant whole, page by page in id order, installing owned ones; completes with how many are held. */
+    Future<Integer> loadAll(ReloadCause cause) {
+        Promise<Integer> done = Promise.promise();
+        loadPage(new UUID(0, 0), cause, done, 0);
+        return done.future();
+    }
+
+    private void loadPage(UUID after, ReloadCause cause, Promise<Integer> done, int loaded) {
+        long started = System.nanoTime();
+        loader.loadPage(after, settings.batchSize())
+                .onSuccess(wholes -> {
+                    metrics.reloadDuration(System.nanoTime() - started);
+                    Instant now = Instant.now();
+                    UUID last = after;
+                    int count = loaded;
+                    for (TenantRows.Whole rows : wholes.values()) {
+                        UUID tenant = rows.tenant().id();
+                        last = TenantIds.max(last, tenant);
+                        if (owns.test(tenant)) {
+                            install(SnapshotAssembler.whole(rows, cache.get(tenant), now), cause, false);
+                            count++;
+                        }
+                    }
+                    if (wholes.size() < settings.batchSize()) {
+                        done.complete(count);
+                    } else {
+                        loadPage(last, cause, done, count);
+                    }
+                })
+                .onFailure(done::fail);
+    }
+
+    /** Reads {@code batch} ({@code requests[i]} asked for {@code batch[i]}); a lone tenant may take a cheaper path. */
+    Future<Void> read(List<UUID> batch, List<ReadRequest> requests) {
+        if (batch.size() == 1) {
+            UUID tenant = batch.get(0);
+            ReadRequest request = requests.get(0);
+            Optional<TenantSnapshot> held = cache.get(tenant);
+            if (needsVersionCheck(request, held)) {
+                return checkThenRead(held.get(), request);
+            }
+            if (held.isPresent() && !request.forced && deltaApplies(held.get(), request)) {
+                return readDelta(held.get(), request.cause);
+            }
+        }
+        return readWhole(batch, requests);
+    }
+
+    /**
+     * Whether {@code request} rests only on hints that skip versions after the held one. A tenant's genuine hints
+     * arrive in commit order, one version at a time, so they start at most one above the held version; hints that
+     * start further up may be made up (any role can NOTIFY) or follow writes made with notifications off. Either way
+     * a one-row version read decides whether there is anything to load, so a storm of invented versions costs no
+     * loads and cannot pick a whole read either.
+     */
+    static boolean needsVersionCheck(ReadRequest request, Optional<TenantSnapshot> held) {
+        return request.hintsOnly
+                && held.isPresent()
+                && request.lowestHint > held.get().version() + 1;
+    }
+
+    private Future<Void> checkThenRead(TenantSnapshot held, ReadRequest request) {
+        UUID tenant = held.tenant();
+        return loader.version(tenant)
+                .compose(version -> {
+                    if (version.isEmpty()) {
+                        gone(tenant, request.cause);
+                    } else if (version.getAsLong() <= held.version()) {
+                        metrics.hintDisproved();
+                        log.debug(
+                                "Tenant {}: hinted version {} but the database has {}; nothing to load",
+                                tenant,
+                                request.hintedVersion,
+                                version.getAsLong());
+                    } else {
+                        // The database vouches for the hints: read as usual, sized by its version, not the hint's.
+                        request.hintedVersion = version.getAsLong();
+                        request.hintsOnly = false;
+                        return read(List.of(tenant), List.of(request));
+                    }
+                    return Future.<Void>succeededFuture();
+                })
+                .recover(error -> {
+                    failed(tenant, request, error);
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<Void> readWhole(List<UUID> batch, List<ReadRequest> requests) {
+        Map<UUID, ReadRequest> byTenant = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byTenant.put(batch.get(i), requests.get(i));
+        }
+        return loader.load(batch)
+                .map(wholes -> {
+                    Instant now = Instant.now();
+                    byTenant.forEach((tenant, request) -> {
+                        TenantRows.Whole rows = wholes.get(tenant);
+                        if (rows == null) {
+                            gone(tenant, request.cause);
+                        } else {
+                            Optional<TenantSnapshot> held = cache.get(tenant);
+                            install(SnapshotAssembler.whole(rows, held, now), request.cause, request.forced);
+                        }
+                    });
+                    return (Void) null;
+                })
+                .recover(error -> {
+                    byTenant.forEach((tenant, request) -> failed(tenant, request, error));
+                    return Future.succeededFuture();
+                });
+    }
+
+    private boolean deltaApplies(TenantSnapshot held, ReadRequest request) {
+        boolean recent = held.loadedAt().isAfter(Instant.now().minus(settings.deltaMaxAge()));
+        boolean nearby =
+                request.hintedVersion < 0 || request.hintedVersion - held.version() <= settings.deltaMaxVersions();
+        return recent && nearby;
+    }
+
+    private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause) {
+        ReadRequest request = new ReadRequest(cause);
+        return loader.loadDelta(held.tenant(), held.version())
+                .compose(delta -> {
+                    if (delta.tenant() == null) {
+                        gone(held.tenant(), cause);
+                        return Future.<Void>succeededFuture();
+                    }
+                    if (!delta.isComplete() || delta.changedIds().size() > settings.deltaMaxVersions() * 16L) {
+                        // The log does not account for every version (purged, a bare touch, or the database went
+                        // back in time after a restore), or so much changed that one whole read is cheaper.
+                        return loader.load(List.of(held.tenant())).map(wholes -> {
+                            TenantRows.Whole rows = wholes.get(held.tenant());
+                            if (rows == null) {
+                                gone(held.tenant(), cause);
+                            } else {
+                                install(SnapshotAssembler.whole(rows, Optional.of(held), Instant.now()), cause, true);
+                            }
+                            return null;
+                        });
+                    }
+                    install(SnapshotAssembler.patch(held, delta, Instant.now()), cause, false);
+                    return Future.<Void>succeededFuture();
+                })
+                .recover(error -> {
+                    failed(held.tenant(), request, error);
+                    return Future.succeededFuture();
+                });
+    }
+
+    private void install(TenantSnapshot snapshot, ReloadCause cause, boolean forced) {
+        UUID tenant = snapshot.tenant();
+        long before = cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
+        ConfigCache.Outcome outcome = cache.install(snapshot, forced);
+        health.installed(tenant, snapshot.version());
+        if (outcome == ConfigCache.Outcome.KEPT) {
+            metrics.reload(cause.label(), ReloadOutcome.UNCHANGED);
+            return;
+        }
+        metrics.reload(cause.label(), ReloadOutcome.APPLIED);
+        if (cause.measuresPropagation() && snapshot.version() > before && before >= 0) {
+            metrics.propagation(Duration.between(snapshot.changedAt(), Instant.now()));
+        }
+        if (!snapshot.invalid().isEmpty()) {
+            log.warn(
+                    "Tenant {} version {}: {} invalid entities not served (first: {} {} {})",
+                    tenant,
+                    snapshot.version(),
+                    snapshot.invalid().size(),
+                    snapshot.invalid().get(0).kind().wireName(),
+                    snapshot.invalid().get(0).id(),
+                    snapshot.invalid().get(0).reason());
+        }
+    }
+
+    private void gone(UUID tenant, ReloadCause cause) {
+        health.forget(tenant);
+        if (cache.remove(tenant)) {
+            metrics.reload(cause.label(), ReloadOutcome.REMOVED);
+            log.info("Tenant {} was deleted; its snapshot is dropped", tenant);
+        } else {
+            metrics.reload(cause.label(), ReloadOutcome.MISSING);
+        }
+    }
+
+    private void failed(UUID tenant, ReadRequest request, Throwable error) {
+        metrics.reload(request.cause.label(), ReloadOutcome.FAILED);
+        if (draining.getAsBoolean()) {
+            log.debug("Reading tenant {} ended by shutdown: {}", tenant, error.toString());
+            return;
+        }
+        Failure failure = health.failed(tenant, error);
+        int attempts = failure.attempts();
+        long delay = settings.retryBackoff().delayMillis(attempts);
+        if (attempts == 1 || Long.bitCount(attempts) == 1) {
+            log.warn(
+                    "Reading tenant {} failed (attempt {}), retrying in {} ms: {}",
+                    tenant,
+                    attempts,
+                    delay,
+                    error.toString());
+        }
+        vertx.setTimer(delay, id -> {
+            if (!draining.getAsBoolean() && health.isFailing(tenant)) {
+                retry.accept(tenant, request);
+            }
+        });
+    }
+}
