@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.LintResult;
 import io.confwatch.config.Shard;
 import io.confwatch.config.WorkerConfig;
@@ -400,6 +401,32 @@ class HelmChartTest {
         if (outcome.ran()) {
             assertThat(outcome.output()).contains("SUCCESS: " + alerts().size() + " rules found");
         }
+    }
+
+    @Test
+    void template_prometheusRule_alertsFireInPromtoolUnitTestsWhereInstalled() throws Exception {
+        JsonNode spec =
+                manifest(ALL_FEATURES, "PrometheusRule", FULLNAME).path("spec").deepCopy();
+        // The unit tests pin labels; annotation texts are left to `check rules` above.
+        spec.findParents("annotations").forEach(rule -> ((ObjectNode) rule).remove("annotations"));
+        Path directory = Files.createTempDirectory(scratch, "promtool");
+        HelmChart.YAML.writeValue(directory.resolve("confwatch-rules.yaml").toFile(), spec);
+        Path tests = directory.resolve("alerts-test.yaml");
+        try (var in = HelmChartTest.class.getResourceAsStream("/deploy/alerts-test.yaml")) {
+            Files.copy(in, tests);
+        }
+
+        Promtool.Outcome outcome = Promtool.testRules(tests);
+
+        assertThat(outcome.exitCode())
+                .as("promtool test rules:\n%s", outcome.output())
+                .isZero();
+        if (outcome.ran()) {
+            assertThat(outcome.output()).contains("SUCCESS");
+        }
+        // Every alert the chart defines is exercised by the unit tests.
+        String unitTests = Files.readString(tests);
+        assertThat(alerts().keySet()).allSatisfy(alert -> assertThat(unitTests).contains("alertname: " + alert));
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -21,16 +23,27 @@ final class Promtool {
 
     private Promtool() {}
 
-    /** {@code promtool check rules file}; without promtool, exit code 0 unless {@value #REQUIRED} is set. */
+    /** {@code promtool check rules file}: syntax of every expression and annotation template. */
     static Outcome checkRules(Path rules) throws IOException, InterruptedException {
+        return run("check", "rules", rules.toString());
+    }
+
+    /** {@code promtool test rules file}: the alert unit tests in {@code tests}. */
+    static Outcome testRules(Path tests) throws IOException, InterruptedException {
+        return run("test", "rules", tests.toString());
+    }
+
+    /** Runs promtool with {@code arguments}; without promtool, exit code 0 unless {@value #REQUIRED} is set. */
+    private static Outcome run(String... arguments) throws IOException, InterruptedException {
         Optional<Path> promtool = onPath("promtool");
         if (promtool.isEmpty()) {
             boolean required = "true".equalsIgnoreCase(System.getenv(REQUIRED));
             return new Outcome(false, required ? 1 : 0, "promtool is not installed (apt-get install prometheus)");
         }
-        Process process = new ProcessBuilder(promtool.get().toString(), "check", "rules", rules.toString())
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>();
+        command.add(promtool.get().toString());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             return new Outcome(true, -1, "promtool did not finish within 60 s");
