@@ -3,6 +3,7 @@ package io.confwatch;
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.config.BuildInfo;
 import io.confwatch.config.DatabaseTarget;
+import io.confwatch.config.ShardOwnership;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.EmbeddedPostgres;
 import io.confwatch.db.JdbcTarget;
@@ -103,7 +104,7 @@ public final class ConfWatch implements AutoCloseable {
                     embedded.psqlCommand("confwatch"));
             effective = config.withDatabase(target);
         }
-        ConfWatch confWatch = new ConfWatch(effective, embedded, tenant -> true);
+        ConfWatch confWatch = new ConfWatch(effective, embedded, ShardOwnership.of(effective.shard()));
         confWatch.deploymentId =
                 confWatch.vertx.deployVerticle(confWatch.worker).await();
         return confWatch;
@@ -180,6 +181,11 @@ public final class ConfWatch implements AutoCloseable {
     /** Whether a tenant belongs to this worker's shard. */
     public boolean owns(UUID tenant) {
         return owns.test(tenant);
+    }
+
+    /** The index of the shard that owns {@code tenant} among this worker's shard count (DESIGN §4.4a). */
+    public int ownerShard(UUID tenant) {
+        return ShardOwnership.owner(tenant, config.shard().count());
     }
 
     /** The settings in force (with the embedded database filled in, in embedded mode). */

@@ -68,7 +68,7 @@ final class AdminRoutes {
         }
         UUID tenant = id.get();
         if (!confWatch.owns(tenant)) {
-            Responses.json(rc, 404, TenantRoutes.OTHER_SHARD);
+            Responses.json(rc, 404, TenantRoutes.otherShard(confWatch.ownerShard(tenant)));
             return;
         }
         Future.fromCompletionStage(confWatch.reload(tenant), rc.vertx().getOrCreateContext())

@@ -28,14 +28,15 @@ final class TenantRoutes {
 
     private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
-    /** The 404 for a tenant another shard owns (DESIGN §4.4a). */
-    static final Buffer OTHER_SHARD = JsonOutput.write(json -> {
-        json.writeStartObject();
-        json.writeStringField("error", "tenant owned by another shard");
-        // ConfWatch does not expose which shard owns a tenant yet; the sharding work fills in the shard index here.
-        json.writeNullField("owner");
-        json.writeEndObject();
-    });
+    /** The 404 body for a tenant shard {@code owner} owns, not this one (DESIGN §4.4a). */
+    static Buffer otherShard(int owner) {
+        return JsonOutput.write(json -> {
+            json.writeStartObject();
+            json.writeStringField("error", "tenant owned by another shard");
+            json.writeNumberField("owner", owner);
+            json.writeEndObject();
+        });
+    }
 
     private static final Buffer NOT_FOUND = Responses.errorBody("tenant not found");
 
@@ -81,7 +82,7 @@ final class TenantRoutes {
         }
         UUID tenant = id.get();
         if (!confWatch.owns(tenant)) {
-            Responses.json(rc, 404, OTHER_SHARD);
+            Responses.json(rc, 404, otherShard(confWatch.ownerShard(tenant)));
             return;
         }
         Optional<TenantSnapshot> held = confWatch.snapshot(tenant);

@@ -1,0 +1,47 @@
+# ConfWatch worker image (DESIGN §7b). Build from the repository root:
+#
+#     docker build -t confwatch:0.1.0 .
+#     docker run --rm -p 8080:8080 -e PGHOST=… -e PGUSER=… -e PGPASSWORD=… confwatch:0.1.0
+#
+# The image runs `java -jar /app/confwatch.jar serve`; any other command replaces `serve`
+# (`docker run … confwatch:0.1.0 migrate`). Kubernetes probes /livez and /readyz, so there is no
+# HEALTHCHECK. DockerfileTest keeps this file in step with the build (jar name, command, port, user,
+# pinned tags): change them together.
+
+# ---- build: Maven on JDK 17 -------------------------------------------------------------------
+FROM maven:3.9.11-eclipse-temurin-17 AS build
+WORKDIR /build
+
+# Dependencies and plugins from the pom alone: this layer is rebuilt only when pom.xml changes.
+COPY pom.xml ./
+RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
+
+# The sources, and sql/ (the migrations are packaged into the jar).
+COPY sql/ sql/
+COPY src/ src/
+RUN mvn -B -DskipTests package
+
+# ---- runtime: JRE 17 only ---------------------------------------------------------------------
+FROM eclipse-temurin:17.0.17_10-jre-noble
+
+# A fixed numeric user, so Kubernetes' runAsNonRoot can check it without a passwd lookup.
+# The embedded PostgreSQL (used only when no database is configured) refuses to run as root and
+# then needs setpriv (util-linux) to drop privileges; as a non-root user the JVM starts the server
+# directly, so the image needs nothing more.
+RUN groupadd --system --gid 10001 confwatch \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home \
+        --shell /usr/sbin/nologin confwatch
+
+WORKDIR /app
+# Owned by root and read-only to the worker: the process cannot change its own code.
+COPY --from=build --chown=0:0 /build/target/confwatch.jar /app/confwatch.jar
+
+USER 10001:10001
+EXPOSE 8080
+
+# Container-aware heap (75% of the memory limit; the rest is metaspace, threads, Netty's direct
+# buffers) and a clean exit on OutOfMemoryError so Kubernetes restarts the pod instead of leaving a
+# half-dead JVM. The flags are on the command line, not in JAVA_TOOL_OPTIONS, so the JVM prints no
+# "Picked up …" line into a JSON log stream.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/confwatch.jar"]
+CMD ["serve"]
