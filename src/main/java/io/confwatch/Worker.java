@@ -1,9 +1,11 @@
 package io.confwatch;
 
 import io.confwatch.cache.ConfigCache;
+import io.confwatch.config.Backoff;
 import io.confwatch.config.Mode;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.ChangeLogRetention;
+import io.confwatch.db.Connections;
 import io.confwatch.db.PgClients;
 import io.confwatch.listen.ChangeListener;
 import io.confwatch.listen.ListenerStatus;
@@ -53,6 +55,8 @@ final class Worker extends VerticleBase {
     private volatile boolean stopping;
     private volatile double notifyQueueUsage = Double.NaN;
     private long queueUsageTimer = -1;
+    private long catchUps;
+    private Backoff catchUpBackoff;
 
     Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, Predicate<UUID> owns) {
         this.config = config;
@@ -65,7 +69,9 @@ final class Worker extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = clients.pool(config.pool().size(), "confwatch");
-        loader = new SnapshotLoader(pool, config.pool().queryTimeout());
+        catchUpBackoff =
+                new Backoff(config.reload().retryMinBackoff(), config.reload().retryMaxBackoff());
+        loader = new SnapshotLoader(pool, clients.callTimeout());
         coordinator = new ReloadCoordinator(
                 vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
         sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
@@ -130,7 +136,8 @@ final class Worker extends VerticleBase {
                             vertx,
                             pool,
                             config.retention().changeRetention(),
-                            config.retention().interval());
+                            config.retention().interval(),
+                            clients.callTimeout());
                     retention.start();
                 })
                 .onFailure(error -> {
@@ -145,8 +152,9 @@ final class Worker extends VerticleBase {
     }
 
     private void readQueueUsage() {
-        pool.query("select pg_notification_queue_usage()")
-                .execute()
+        Connections.withConnection(
+                        pool, clients.callTimeout(), conn -> conn.query("select pg_notification_queue_usage()")
+                                .execute())
                 .onSuccess(rows -> notifyQueueUsage = rows.iterator().next().getDouble(0))
                 .onFailure(error -> {
                     // Unknown, not "empty": a stale reading would hide a queue filling up while we cannot look.
@@ -158,9 +166,30 @@ final class Worker extends VerticleBase {
     private void onListening(boolean reconnect) {
         if (reconnect && isReady) {
             // Hints sent while the listener was away are gone: compare every version now.
-            sweeper.sweep(ReloadCause.RECONNECT)
-                    .onFailure(e -> log.warn("Catch-up sweep after reconnect failed: {}", e.toString()));
+            catchUp(++catchUps, 1);
         }
+    }
+
+    /**
+     * The catch-up sweep after a reconnect, retried with backoff until it succeeds: the listener can be back before
+     * the pool is (its connections may still be dead), and a failed catch-up would otherwise wait for the next
+     * periodic sweep. A newer reconnect's catch-up takes over.
+     */
+    private void catchUp(long generation, int attempt) {
+        if (stopping || generation != catchUps) {
+            return;
+        }
+        sweeper.sweep(ReloadCause.RECONNECT).onFailure(error -> {
+            long delay = catchUpBackoff.delayMillis(attempt);
+            if (Long.bitCount(attempt) == 1) {
+                log.warn(
+                        "Catch-up sweep after reconnect failed (attempt {}), retrying in {} ms: {}",
+                        attempt,
+                        delay,
+                        error.toString());
+            }
+            vertx.setTimer(delay, id -> catchUp(generation, attempt + 1));
+        });
     }
 
     private void sweepSoon() {

@@ -14,6 +14,7 @@ import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.spi.ConnectionFactory;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,11 +23,15 @@ import java.util.concurrent.TimeUnit;
  * reaps a listener whose client vanished (it would otherwise pin the notification queue).
  */
 public final class PgClients {
+    /** How long past the server's {@code statement_timeout} a call may take before the client gives up on it. */
+    private static final Duration CALL_GRACE = Duration.ofMillis(500);
+
     private final Vertx vertx;
     private final DatabaseTarget target;
     private final PgConnectOptions connectOptions;
     private final NetClientOptions netOptions;
     private final ConnectionFactory<PgConnectOptions> listenerFactory;
+    private final Duration callTimeout;
 
     public PgClients(Vertx vertx, DatabaseTarget target, PoolSettings pool, String applicationName) {
         this.vertx = vertx;
@@ -58,6 +63,16 @@ public final class PgClients {
                 .setConnectTimeout(
                         (int) Math.min(Integer.MAX_VALUE, pool.connectTimeout().toMillis()));
         this.listenerFactory = PgDriver.INSTANCE.createConnectionFactory(vertx, netOptions);
+        this.callTimeout = pool.queryTimeout().plus(CALL_GRACE);
+    }
+
+    /**
+     * The client-side bound of one call on a pooled connection: the server's {@code statement_timeout} plus a grace,
+     * so a live server answers first (the statement is cancelled, the connection kept) and only a connection whose
+     * server went silent is aborted (see {@link Connections#withConnection}).
+     */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     /** A new pool of {@code size} connections, named for its metrics. */

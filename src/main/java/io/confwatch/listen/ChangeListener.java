@@ -8,7 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgNotification;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,7 @@ public final class ChangeListener {
             Vertx vertx,
             Supplier<Future<PgConnection>> connector,
             String where,
-            SqlClient probeClient,
+            Pool probeClient,
             ListenerSettings settings,
             String workerId,
             Duration queryTimeout,
@@ -105,9 +105,13 @@ public final class ChangeListener {
         if (current == null) {
             return Future.succeededFuture();
         }
+        // A goodbye the server hears ends its session now; one it cannot hear (a dead path) is cut short.
         return current.close()
                 .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .otherwiseEmpty();
+                .recover(error -> {
+                    Connections.abort(current);
+                    return Future.succeededFuture();
+                });
     }
 
     /** Drops the connection as if the network had failed (tests and operators' manual reconnect). */

@@ -1,13 +1,13 @@
 package io.confwatch.listen;
 
 import io.confwatch.config.ListenerSettings;
+import io.confwatch.db.Connections;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ final class SelfProbe {
     private static final Logger log = LoggerFactory.getLogger(SelfProbe.class);
 
     private final Vertx vertx;
-    private final SqlClient client;
+    private final Pool pool;
     private final ListenerSettings settings;
     private final String workerId;
     private final Duration queryTimeout;
@@ -35,13 +35,13 @@ final class SelfProbe {
 
     SelfProbe(
             Vertx vertx,
-            SqlClient client,
+            Pool pool,
             ListenerSettings settings,
             String workerId,
             Duration queryTimeout,
             ConfWatchMetrics metrics) {
         this.vertx = vertx;
-        this.client = client;
+        this.pool = pool;
         this.settings = settings;
         this.workerId = workerId;
         this.queryTimeout = queryTimeout;
@@ -68,9 +68,8 @@ final class SelfProbe {
                         + settings.probeTimeout().toMillis() + " ms");
             }
         });
-        client.preparedQuery("select pg_notify($1, $2)")
-                .execute(Tuple.of(settings.channel(), payload))
-                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        Connections.withConnection(pool, queryTimeout, conn -> conn.preparedQuery("select pg_notify($1, $2)")
+                        .execute(Tuple.of(settings.channel(), payload)))
                 .onFailure(error -> {
                     log.debug("Self-probe not sent: {}", error.toString());
                     if (sent == seq) {
