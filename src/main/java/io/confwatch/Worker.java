@@ -8,6 +8,7 @@ import io.confwatch.db.ChangeLogRetention;
 import io.confwatch.db.Connections;
 import io.confwatch.db.PgClients;
 import io.confwatch.listen.ChangeListener;
+import io.confwatch.listen.ListenerEvents;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.reload.ReloadCause;
@@ -54,6 +55,7 @@ final class Worker extends VerticleBase {
     private volatile boolean isReady;
     private volatile boolean stopping;
     private volatile double notifyQueueUsage = Double.NaN;
+    private volatile Instant initialLoadAt;
     private long queueUsageTimer = -1;
     private long catchUps;
     private Backoff catchUpBackoff;
@@ -85,8 +87,10 @@ final class Worker extends VerticleBase {
                 "Entities not served because their definition is invalid",
                 () -> cache.all().stream().mapToInt(s -> s.invalid().size()).sum());
         metrics.secondsGauge(
-                ConfWatchMetrics.LAST_SWEEP_AGE, "Seconds since the last successful versioned sweep", () -> {
-                    Instant last = sweeper.lastSweepAt();
+                ConfWatchMetrics.LAST_SWEEP_AGE,
+                "Seconds since the last successful versioned sweep (or the initial load, before the first sweep)",
+                () -> {
+                    Instant last = latest(sweeper.lastSweepAt(), initialLoadAt);
                     return last == null
                             ? Double.NaN
                             : Duration.between(last, Instant.now()).toMillis() / 1000.0;
@@ -108,7 +112,17 @@ final class Worker extends VerticleBase {
                     config.workerId(),
                     config.pool().queryTimeout(),
                     coordinator::onNotification,
-                    this::onListening,
+                    new ListenerEvents() {
+                        @Override
+                        public void listening(boolean reconnect) {
+                            onListening(reconnect);
+                        }
+
+                        @Override
+                        public void silent(String reason) {
+                            onSilentListener();
+                        }
+                    },
                     metrics);
             listening = listener.start();
         }
@@ -129,6 +143,7 @@ final class Worker extends VerticleBase {
                             "Initial load: {} tenants in {} ms; ready",
                             count,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    initialLoadAt = Instant.now();
                     isReady = true;
                     ready.tryComplete();
                     sweeper.start(config.sweepInterval(), config.reload().fullReloadInterval());
@@ -167,6 +182,17 @@ final class Worker extends VerticleBase {
         if (reconnect && isReady) {
             // Hints sent while the listener was away are gone: compare every version now.
             catchUp(++catchUps, 1);
+        }
+    }
+
+    /**
+     * The listener's connection looked alive and said nothing: the path to the database may be dead for the pooled
+     * connections too. Aborting them now spares the catch-up sweep (and every read) a call timeout per silent one.
+     */
+    private void onSilentListener() {
+        int aborted = clients.abortPooled();
+        if (aborted > 0) {
+            log.warn("Listener went silent: aborted {} pooled connections too; the pool opens new ones", aborted);
         }
     }
 
@@ -225,6 +251,13 @@ final class Worker extends VerticleBase {
                 .compose(v -> pool.close()
                         .timeout(Math.min(bound, POOL_CLOSE_GRACE_MILLIS), TimeUnit.MILLISECONDS)
                         .otherwiseEmpty());
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return a.isAfter(b) ? a : b;
     }
 
     Future<Void> ready() {

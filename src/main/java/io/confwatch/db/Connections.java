@@ -69,6 +69,19 @@ public final class Connections {
                 });
     }
 
+    /** Whether {@code connection}'s socket is still open (true where vertx-sql-client internals differ). */
+    public static boolean isOpen(SqlConnection connection) {
+        try {
+            Object base = ((SqlConnectionInternal) connection).unwrap().unwrap();
+            if (base instanceof SocketConnectionBase socket) {
+                return socket.socket().channelHandlerContext().channel().isOpen();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("Cannot tell whether a connection is open through vertx-sql-client internals", e);
+        }
+        return true;
+    }
+
     /**
      * Closes {@code connection} at once, without the goodbye to the server that {@link SqlConnection#close()} waits for
      * (on a half-open socket that wait lasts until the kernel gives up, minutes). Works for pooled connections too: the

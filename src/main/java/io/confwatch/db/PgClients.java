@@ -13,8 +13,12 @@ import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.spi.ConnectionFactory;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,9 +33,12 @@ public final class PgClients {
     private final Vertx vertx;
     private final DatabaseTarget target;
     private final PgConnectOptions connectOptions;
+    private final PgConnectOptions listenerOptions;
     private final NetClientOptions netOptions;
     private final ConnectionFactory<PgConnectOptions> listenerFactory;
     private final Duration callTimeout;
+    // Every connection the pools made here opened, to abort them all when the path to the server looks dead.
+    private final Set<SqlConnection> pooled = ConcurrentHashMap.newKeySet();
 
     public PgClients(Vertx vertx, DatabaseTarget target, PoolSettings pool, String applicationName) {
         this.vertx = vertx;
@@ -57,6 +64,9 @@ public final class PgClients {
                     .getSslOptions()
                     .setHostnameVerificationAlgorithm(target.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
         }
+        // Its own application_name, so operators (and fault tests) can tell the LISTEN backend in pg_stat_activity.
+        this.listenerOptions =
+                new PgConnectOptions(connectOptions).addProperty("application_name", applicationName + "-listen");
         this.netOptions = new NetClientOptions()
                 .setTcpKeepAlive(true)
                 .setTcpNoDelay(true)
@@ -86,15 +96,41 @@ public final class PgClients {
                         .setMaxLifetime(30)
                         .setMaxLifetimeUnit(TimeUnit.MINUTES))
                 .with(netOptions)
+                .withConnectHandler(this::opened)
                 .connectingTo(connectOptions)
                 .using(vertx)
                 .build();
     }
 
+    /**
+     * Aborts every connection of the pools made here, idle or busy, without waiting for the server: for when the path to
+     * it looks dead (the listener's connection went silent), so no caller meets a silent pooled connection and waits a
+     * whole call timeout for it. Calls in flight fail; the pools open new connections as needed. Returns how many were
+     * aborted.
+     */
+    public int abortPooled() {
+        int aborted = 0;
+        for (SqlConnection connection : List.copyOf(pooled)) {
+            pooled.remove(connection);
+            if (Connections.isOpen(connection)) {
+                Connections.abort(connection);
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
+    private void opened(SqlConnection connection) {
+        pooled.removeIf(known -> !Connections.isOpen(known));
+        pooled.add(connection);
+        // Hands it to the pool.
+        connection.close();
+    }
+
     /** Opens a single connection for LISTEN, on the calling context. */
     public Future<PgConnection> connectListener() {
         return listenerFactory
-                .connect(vertx.getOrCreateContext(), connectOptions)
+                .connect(vertx.getOrCreateContext(), listenerOptions)
                 .map(PgConnection::cast);
     }
 

@@ -28,8 +28,15 @@ final class SelfProbe {
     private final ConfWatchMetrics metrics;
 
     private long seq;
+    // A probe is on its way: no new one until it is heard, judged silent or given up.
+    private boolean outstanding;
+    // Its NOTIFY committed (the reply came back).
+    private boolean answered;
+    // Its deadline passed before the NOTIFY's reply came.
+    private boolean overdue;
     private long sentNanos;
     private long deadlineTimer = -1;
+    private Consumer<String> onSilence;
     private Instant lastHeardAt;
     private Duration lastRoundTrip;
 
@@ -50,30 +57,44 @@ final class SelfProbe {
 
     /**
      * Sends the next probe unless one is outstanding; {@code onSilence} gets the reason when it is not heard back
-     * within the probe timeout. A probe that cannot be sent is forgotten: it says nothing about the listener (the
-     * database may be down for both).
+     * within the probe timeout of being sent, or of its NOTIFY committing when that came later (a silent pooled
+     * connection delays the NOTIFY, not the listener). A probe that cannot be sent is forgotten: it says nothing about
+     * the listener (the database may be down for both).
      */
     void send(Consumer<String> onSilence) {
-        if (deadlineTimer >= 0) {
+        if (outstanding) {
             return;
         }
-        long sent = ++seq;
-        String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + sent + "}";
-        // Armed before sending: the probe can come back before the NOTIFY statement's own reply does.
-        sentNanos = System.nanoTime();
-        deadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
-            deadlineTimer = -1;
-            if (sent == seq) {
-                onSilence.accept("self-probe " + sent + " not heard back within "
-                        + settings.probeTimeout().toMillis() + " ms");
-            }
-        });
-        Connections.withConnection(pool, queryTimeout, conn -> conn.preparedQuery("select pg_notify($1, $2)")
-                        .execute(Tuple.of(settings.channel(), payload)))
-                .onFailure(error -> {
-                    log.debug("Self-probe not sent: {}", error.toString());
-                    if (sent == seq) {
+        long probe = ++seq;
+        outstanding = true;
+        answered = false;
+        overdue = false;
+        this.onSilence = onSilence;
+        String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + probe + "}";
+        Connections.withConnection(pool, queryTimeout, conn -> {
+                    if (isCurrent(probe)) {
+                        // Armed once a connection is in hand (a busy pool says nothing about the listener) and before
+                        // sending: the probe can come back before the NOTIFY statement's own reply does.
+                        sentNanos = System.nanoTime();
+                        arm(probe);
+                    }
+                    return conn.preparedQuery("select pg_notify($1, $2)")
+                            .execute(Tuple.of(settings.channel(), payload));
+                })
+                .onComplete(sent -> {
+                    if (!isCurrent(probe)) {
+                        return;
+                    }
+                    if (sent.failed()) {
+                        log.debug("Self-probe not sent: {}", sent.cause().toString());
                         cancel();
+                        return;
+                    }
+                    answered = true;
+                    if (overdue) {
+                        // Committed only now: it gets a whole timeout from here.
+                        overdue = false;
+                        arm(probe);
                     }
                 });
     }
@@ -86,7 +107,7 @@ final class SelfProbe {
         if (!probe.worker().equals(workerId)) {
             return false;
         }
-        if (probe.seq() == seq && deadlineTimer >= 0) {
+        if (isCurrent(probe.seq())) {
             cancel();
             lastRoundTrip = Duration.ofNanos(System.nanoTime() - sentNanos);
             lastHeardAt = at;
@@ -97,10 +118,31 @@ final class SelfProbe {
 
     /** Forgets the outstanding probe, if any: its connection is gone. */
     void cancel() {
+        outstanding = false;
         if (deadlineTimer >= 0) {
             vertx.cancelTimer(deadlineTimer);
             deadlineTimer = -1;
         }
+    }
+
+    private boolean isCurrent(long probe) {
+        return outstanding && probe == seq;
+    }
+
+    private void arm(long probe) {
+        deadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
+            deadlineTimer = -1;
+            if (!isCurrent(probe)) {
+                return;
+            }
+            if (!answered) {
+                overdue = true;
+                return;
+            }
+            outstanding = false;
+            onSilence.accept("self-probe " + probe + " not heard back within "
+                    + settings.probeTimeout().toMillis() + " ms");
+        });
     }
 
     /** When a probe was last heard back, or null. */
