@@ -1,11 +1,14 @@
 package io.confwatch;
 
 import io.confwatch.cache.ConfigCache;
+import io.confwatch.config.Backoff;
 import io.confwatch.config.Mode;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.ChangeLogRetention;
+import io.confwatch.db.Connections;
 import io.confwatch.db.PgClients;
 import io.confwatch.listen.ChangeListener;
+import io.confwatch.listen.ListenerEvents;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.reload.ReloadCause;
@@ -52,7 +55,10 @@ final class Worker extends VerticleBase {
     private volatile boolean isReady;
     private volatile boolean stopping;
     private volatile double notifyQueueUsage = Double.NaN;
+    private volatile Instant initialLoadAt;
     private long queueUsageTimer = -1;
+    private long catchUps;
+    private Backoff catchUpBackoff;
 
     Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, Predicate<UUID> owns) {
         this.config = config;
@@ -65,7 +71,9 @@ final class Worker extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = clients.pool(config.pool().size(), "confwatch");
-        loader = new SnapshotLoader(pool, config.pool().queryTimeout());
+        catchUpBackoff =
+                new Backoff(config.reload().retryMinBackoff(), config.reload().retryMaxBackoff());
+        loader = new SnapshotLoader(pool, clients.callTimeout());
         coordinator = new ReloadCoordinator(
                 vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
         sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
@@ -79,8 +87,10 @@ final class Worker extends VerticleBase {
                 "Entities not served because their definition is invalid",
                 () -> cache.all().stream().mapToInt(s -> s.invalid().size()).sum());
         metrics.secondsGauge(
-                ConfWatchMetrics.LAST_SWEEP_AGE, "Seconds since the last successful versioned sweep", () -> {
-                    Instant last = sweeper.lastSweepAt();
+                ConfWatchMetrics.LAST_SWEEP_AGE,
+                "Seconds since the last successful versioned sweep (or the initial load, before the first sweep)",
+                () -> {
+                    Instant last = latest(sweeper.lastSweepAt(), initialLoadAt);
                     return last == null
                             ? Double.NaN
                             : Duration.between(last, Instant.now()).toMillis() / 1000.0;
@@ -102,7 +112,17 @@ final class Worker extends VerticleBase {
                     config.workerId(),
                     config.pool().queryTimeout(),
                     coordinator::onNotification,
-                    this::onListening,
+                    new ListenerEvents() {
+                        @Override
+                        public void listening(boolean reconnect) {
+                            onListening(reconnect);
+                        }
+
+                        @Override
+                        public void silent(String reason) {
+                            onSilentListener();
+                        }
+                    },
                     metrics);
             listening = listener.start();
         }
@@ -123,6 +143,7 @@ final class Worker extends VerticleBase {
                             "Initial load: {} tenants in {} ms; ready",
                             count,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    initialLoadAt = Instant.now();
                     isReady = true;
                     ready.tryComplete();
                     sweeper.start(config.sweepInterval(), config.reload().fullReloadInterval());
@@ -130,7 +151,8 @@ final class Worker extends VerticleBase {
                             vertx,
                             pool,
                             config.retention().changeRetention(),
-                            config.retention().interval());
+                            config.retention().interval(),
+                            clients.callTimeout());
                     retention.start();
                 })
                 .onFailure(error -> {
@@ -145,8 +167,9 @@ final class Worker extends VerticleBase {
     }
 
     private void readQueueUsage() {
-        pool.query("select pg_notification_queue_usage()")
-                .execute()
+        Connections.withConnection(
+                        pool, clients.callTimeout(), conn -> conn.query("select pg_notification_queue_usage()")
+                                .execute())
                 .onSuccess(rows -> notifyQueueUsage = rows.iterator().next().getDouble(0))
                 .onFailure(error -> {
                     // Unknown, not "empty": a stale reading would hide a queue filling up while we cannot look.
@@ -158,9 +181,41 @@ final class Worker extends VerticleBase {
     private void onListening(boolean reconnect) {
         if (reconnect && isReady) {
             // Hints sent while the listener was away are gone: compare every version now.
-            sweeper.sweep(ReloadCause.RECONNECT)
-                    .onFailure(e -> log.warn("Catch-up sweep after reconnect failed: {}", e.toString()));
+            catchUp(++catchUps, 1);
         }
+    }
+
+    /**
+     * The listener's connection looked alive and said nothing: the path to the database may be dead for the pooled
+     * connections too. Aborting them now spares the catch-up sweep (and every read) a call timeout per silent one.
+     */
+    private void onSilentListener() {
+        int aborted = clients.abortPooled();
+        if (aborted > 0) {
+            log.warn("Listener went silent: aborted {} pooled connections too; the pool opens new ones", aborted);
+        }
+    }
+
+    /**
+     * The catch-up sweep after a reconnect, retried with backoff until it succeeds: the listener can be back before
+     * the pool is (its connections may still be dead), and a failed catch-up would otherwise wait for the next
+     * periodic sweep. A newer reconnect's catch-up takes over.
+     */
+    private void catchUp(long generation, int attempt) {
+        if (stopping || generation != catchUps) {
+            return;
+        }
+        sweeper.sweep(ReloadCause.RECONNECT).onFailure(error -> {
+            long delay = catchUpBackoff.delayMillis(attempt);
+            if (Long.bitCount(attempt) == 1) {
+                log.warn(
+                        "Catch-up sweep after reconnect failed (attempt {}), retrying in {} ms: {}",
+                        attempt,
+                        delay,
+                        error.toString());
+            }
+            vertx.setTimer(delay, id -> catchUp(generation, attempt + 1));
+        });
     }
 
     private void sweepSoon() {
@@ -196,6 +251,13 @@ final class Worker extends VerticleBase {
                 .compose(v -> pool.close()
                         .timeout(Math.min(bound, POOL_CLOSE_GRACE_MILLIS), TimeUnit.MILLISECONDS)
                         .otherwiseEmpty());
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return a.isAfter(b) ? a : b;
     }
 
     Future<Void> ready() {

@@ -26,14 +26,17 @@ public final class ChangeLogRetention {
     private final Pool pool;
     private final Duration retention;
     private final Duration interval;
+    private final Duration timeout;
     private long timer = -1;
     private volatile boolean stopped;
 
-    public ChangeLogRetention(Vertx vertx, Pool pool, Duration retention, Duration interval) {
+    /** Purges rows older than {@code retention} every {@code interval}, each round bounded by {@code timeout}. */
+    public ChangeLogRetention(Vertx vertx, Pool pool, Duration retention, Duration interval, Duration timeout) {
         this.vertx = vertx;
         this.pool = pool;
         this.retention = retention;
         this.interval = interval;
+        this.timeout = timeout;
     }
 
     /** Starts the loop; the first round runs after one (jittered) interval. */
@@ -51,16 +54,12 @@ public final class ChangeLogRetention {
 
     /** One round: completes with the rows deleted, or -1 when another pod held the lock. */
     public Future<Long> purgeOnce() {
-        return pool.withTransaction(conn -> conn.query("select pg_try_advisory_xact_lock(" + LOCK_KEY + ")")
-                .execute()
-                .compose(locked -> {
-                    if (!locked.iterator().next().getBoolean(0)) {
-                        return Future.succeededFuture(-1L);
-                    }
-                    return conn.preparedQuery("select confwatch.purge_changes(make_interval(secs => $1))")
-                            .execute(Tuple.of((double) retention.toSeconds()))
-                            .map(rows -> rows.iterator().next().getLong(0));
-                }));
+        // One statement, so one transaction: the transaction-scoped lock is held exactly while the purge runs.
+        return Connections.withConnection(
+                pool, timeout, conn -> conn.preparedQuery("select case when pg_try_advisory_xact_lock(" + LOCK_KEY + ")"
+                                + " then confwatch.purge_changes(make_interval(secs => $1)) else -1 end")
+                        .execute(Tuple.of((double) retention.toSeconds()))
+                        .map(rows -> rows.iterator().next().getLong(0)));
     }
 
     private void schedule() {

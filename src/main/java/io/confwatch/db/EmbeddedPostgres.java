@@ -36,15 +36,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path dataDir;
     private final Path logFile;
     private final int port;
-    private final Process server;
+    private final List<String> serverArgs;
     private final boolean dropPrivileges;
+    private volatile Process server;
 
-    private EmbeddedPostgres(Path home, Path dataDir, Path logFile, int port, Process server, boolean dropPrivileges) {
+    private EmbeddedPostgres(
+            Path home, Path dataDir, Path logFile, int port, List<String> serverArgs, boolean dropPrivileges) {
         this.home = home;
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
-        this.server = server;
+        this.serverArgs = List.copyOf(serverArgs);
         this.dropPrivileges = dropPrivileges;
     }
 
@@ -101,10 +103,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 serverArgs.addAll(
                         List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
             }
-            Process server = command(home, dropPrivileges, logFile, "postgres", serverArgs.toArray(String[]::new))
-                    .start();
-            EmbeddedPostgres pg = new EmbeddedPostgres(home, dataDir, logFile, port, server, dropPrivileges);
-            pg.awaitReady(Duration.ofSeconds(60));
+            EmbeddedPostgres pg = new EmbeddedPostgres(home, dataDir, logFile, port, serverArgs, dropPrivileges);
+            pg.launch();
             log.info(
                     "Embedded PostgreSQL {} started in {} ms on 127.0.0.1:{} (data {}, log {}{})",
                     io.confwatch.config.BuildInfo.postgresBinariesVersion(),
@@ -163,10 +163,46 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server (fast shutdown: open sessions are ended) and keeps its data, so {@link #restart()} can bring it
+     * back on the same port: a database outage, for tests.
+     */
+    public synchronized void stop() {
+        stopServer();
+    }
+
+    /** Starts the server again on the same data and port, stopping it first if it runs; waits until it is ready. */
+    public synchronized void restart() {
+        stopServer();
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the embedded PostgreSQL", e);
+        }
+    }
+
+    /** Whether the server process is running. */
+    public boolean isRunning() {
+        Process current = server;
+        return current != null && current.isAlive();
+    }
+
     /** Stops the server (fast shutdown: open sessions are ended) and deletes its data directory. */
     @Override
-    public void close() {
-        if (server.isAlive()) {
+    public synchronized void close() {
+        stopServer();
+        PostgresBinaries.deleteRecursively(dataDir.getParent());
+    }
+
+    private void launch() throws IOException {
+        server = command(home, dropPrivileges, logFile, "postgres", serverArgs.toArray(String[]::new))
+                .start();
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    private void stopServer() {
+        Process current = server;
+        if (current != null && current.isAlive()) {
             try {
                 run(
                         home,
@@ -185,14 +221,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("pg_ctl stop failed, killing the embedded PostgreSQL: {}", e.getMessage());
             }
-            server.destroyForcibly();
+            current.destroyForcibly();
             try {
-                server.waitFor(10, TimeUnit.SECONDS);
+                current.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        PostgresBinaries.deleteRecursively(dataDir.getParent());
     }
 
     private void awaitReady(Duration timeout) {

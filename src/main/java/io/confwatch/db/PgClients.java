@@ -13,7 +13,12 @@ import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,11 +27,18 @@ import java.util.concurrent.TimeUnit;
  * reaps a listener whose client vanished (it would otherwise pin the notification queue).
  */
 public final class PgClients {
+    /** How long past the server's {@code statement_timeout} a call may take before the client gives up on it. */
+    private static final Duration CALL_GRACE = Duration.ofMillis(500);
+
     private final Vertx vertx;
     private final DatabaseTarget target;
     private final PgConnectOptions connectOptions;
+    private final PgConnectOptions listenerOptions;
     private final NetClientOptions netOptions;
     private final ConnectionFactory<PgConnectOptions> listenerFactory;
+    private final Duration callTimeout;
+    // Every connection the pools made here opened, to abort them all when the path to the server looks dead.
+    private final Set<SqlConnection> pooled = ConcurrentHashMap.newKeySet();
 
     public PgClients(Vertx vertx, DatabaseTarget target, PoolSettings pool, String applicationName) {
         this.vertx = vertx;
@@ -52,12 +64,25 @@ public final class PgClients {
                     .getSslOptions()
                     .setHostnameVerificationAlgorithm(target.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
         }
+        // Its own application_name, so operators (and fault tests) can tell the LISTEN backend in pg_stat_activity.
+        this.listenerOptions =
+                new PgConnectOptions(connectOptions).addProperty("application_name", applicationName + "-listen");
         this.netOptions = new NetClientOptions()
                 .setTcpKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout(
                         (int) Math.min(Integer.MAX_VALUE, pool.connectTimeout().toMillis()));
         this.listenerFactory = PgDriver.INSTANCE.createConnectionFactory(vertx, netOptions);
+        this.callTimeout = pool.queryTimeout().plus(CALL_GRACE);
+    }
+
+    /**
+     * The client-side bound of one call on a pooled connection: the server's {@code statement_timeout} plus a grace,
+     * so a live server answers first (the statement is cancelled, the connection kept) and only a connection whose
+     * server went silent is aborted (see {@link Connections#withConnection}).
+     */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     /** A new pool of {@code size} connections, named for its metrics. */
@@ -71,15 +96,41 @@ public final class PgClients {
                         .setMaxLifetime(30)
                         .setMaxLifetimeUnit(TimeUnit.MINUTES))
                 .with(netOptions)
+                .withConnectHandler(this::opened)
                 .connectingTo(connectOptions)
                 .using(vertx)
                 .build();
     }
 
+    /**
+     * Aborts every connection of the pools made here, idle or busy, without waiting for the server: for when the path to
+     * it looks dead (the listener's connection went silent), so no caller meets a silent pooled connection and waits a
+     * whole call timeout for it. Calls in flight fail; the pools open new connections as needed. Returns how many were
+     * aborted.
+     */
+    public int abortPooled() {
+        int aborted = 0;
+        for (SqlConnection connection : List.copyOf(pooled)) {
+            pooled.remove(connection);
+            if (Connections.isOpen(connection)) {
+                Connections.abort(connection);
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
+    private void opened(SqlConnection connection) {
+        pooled.removeIf(known -> !Connections.isOpen(known));
+        pooled.add(connection);
+        // Hands it to the pool.
+        connection.close();
+    }
+
     /** Opens a single connection for LISTEN, on the calling context. */
     public Future<PgConnection> connectListener() {
         return listenerFactory
-                .connect(vertx.getOrCreateContext(), connectOptions)
+                .connect(vertx.getOrCreateContext(), listenerOptions)
                 .map(PgConnection::cast);
     }
 

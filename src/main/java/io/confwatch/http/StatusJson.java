@@ -7,6 +7,7 @@ import io.confwatch.model.InvalidEntity;
 import io.confwatch.reload.ReloadCoordinator.Failure;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -66,6 +67,7 @@ final class StatusJson {
                     Math.round(listener.lastProbeRoundTrip().toNanos() / 1_000.0) / 1_000.0);
         }
         JsonOutput.instant(json, "deafSince", listener.deafSince());
+        json.writeNumberField("deafForMs", listener.deafFor(Instant.now()).toMillis());
         json.writeStringField("lastError", listener.lastError());
         json.writeEndObject();
     }

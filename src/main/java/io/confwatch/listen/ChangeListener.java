@@ -8,10 +8,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgNotification;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Holds one LISTEN connection of its own and never stays silently deaf: it reconnects forever with capped, jittered
  * backoff; a heartbeat query and a self-probe (a NOTIFY sent through another connection that must come back) detect a
  * connection that looks alive but delivers nothing, which is then discarded at once. Every payload goes to
- * {@code sink} parsed but untrusted; {@code onListening} runs after every successful LISTEN (true on a reconnect), so
- * the caller can catch up on what was missed.
+ * {@code sink} parsed but untrusted; {@code events} hears of every successful LISTEN (so the caller can catch up on
+ * what was missed) and of every connection that went silent.
  *
  * <p>Runs on the Vert.x context that calls {@link #start()}; never blocks it.
  */
@@ -36,7 +37,7 @@ public final class ChangeListener {
     private final ListenerSettings settings;
     private final Duration queryTimeout;
     private final Consumer<Notification> sink;
-    private final Consumer<Boolean> onListening;
+    private final ListenerEvents events;
     private final ConfWatchMetrics metrics;
 
     private PgConnection connection;
@@ -57,12 +58,12 @@ public final class ChangeListener {
             Vertx vertx,
             Supplier<Future<PgConnection>> connector,
             String where,
-            SqlClient probeClient,
+            Pool probeClient,
             ListenerSettings settings,
             String workerId,
             Duration queryTimeout,
             Consumer<Notification> sink,
-            Consumer<Boolean> onListening,
+            ListenerEvents events,
             ConfWatchMetrics metrics) {
         this.vertx = vertx;
         this.connector = connector;
@@ -71,7 +72,7 @@ public final class ChangeListener {
         this.settings = settings;
         this.queryTimeout = queryTimeout;
         this.sink = sink;
-        this.onListening = onListening;
+        this.events = events;
         this.metrics = metrics;
         publishStatus();
         metrics.gauge(
@@ -105,9 +106,13 @@ public final class ChangeListener {
         if (current == null) {
             return Future.succeededFuture();
         }
+        // A goodbye the server hears ends its session now; one it cannot hear (a dead path) is cut short.
         return current.close()
                 .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .otherwiseEmpty();
+                .recover(error -> {
+                    Connections.abort(current);
+                    return Future.succeededFuture();
+                });
     }
 
     /** Drops the connection as if the network had failed (tests and operators' manual reconnect). */
@@ -176,7 +181,7 @@ public final class ChangeListener {
         publishStatus();
         scheduleChecks();
         firstListen.tryComplete();
-        onListening.accept(reconnect);
+        events.listening(reconnect);
     }
 
     private void connectFailed(Throwable error) {
@@ -214,6 +219,11 @@ public final class ChangeListener {
         deafSince = Instant.now();
         publishStatus();
         vertx.setTimer(settings.reconnectBackoff().delayMillis(1), id -> connect());
+    }
+
+    private void silent(String reason) {
+        lost(reason);
+        events.silent(reason);
     }
 
     /** Forgets the current connection without waiting for it: a half-open socket can take minutes to close. */
@@ -254,7 +264,11 @@ public final class ChangeListener {
                 .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .onFailure(error -> {
                     if (conn == connection) {
-                        lost("heartbeat failed: " + error.getMessage());
+                        if (error instanceof TimeoutException) {
+                            silent("heartbeat not answered within " + queryTimeout.toMillis() + " ms");
+                        } else {
+                            lost("heartbeat failed: " + error.getMessage());
+                        }
                     }
                 });
     }
@@ -266,7 +280,7 @@ public final class ChangeListener {
         }
         selfProbe.send(reason -> {
             if (conn == connection) {
-                lost(reason);
+                silent(reason);
             }
         });
     }

@@ -18,4 +18,10 @@ public record ListenerStatus(
         Instant lastProbeAt,
         Duration lastProbeRoundTrip,
         Instant deafSince,
-        String lastError) {}
+        String lastError) {
+
+    /** How long the listener has been deaf at {@code now}: zero while it listens. */
+    public Duration deafFor(Instant now) {
+        return deafSince == null || connected ? Duration.ZERO : Duration.between(deafSince, now);
+    }
+}

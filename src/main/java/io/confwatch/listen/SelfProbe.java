@@ -1,13 +1,13 @@
 package io.confwatch.listen;
 
 import io.confwatch.config.ListenerSettings;
+import io.confwatch.db.Connections;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,27 +21,34 @@ final class SelfProbe {
     private static final Logger log = LoggerFactory.getLogger(SelfProbe.class);
 
     private final Vertx vertx;
-    private final SqlClient client;
+    private final Pool pool;
     private final ListenerSettings settings;
     private final String workerId;
     private final Duration queryTimeout;
     private final ConfWatchMetrics metrics;
 
     private long seq;
+    // A probe is on its way: no new one until it is heard, judged silent or given up.
+    private boolean outstanding;
+    // Its NOTIFY committed (the reply came back).
+    private boolean answered;
+    // Its deadline passed before the NOTIFY's reply came.
+    private boolean overdue;
     private long sentNanos;
     private long deadlineTimer = -1;
+    private Consumer<String> onSilence;
     private Instant lastHeardAt;
     private Duration lastRoundTrip;
 
     SelfProbe(
             Vertx vertx,
-            SqlClient client,
+            Pool pool,
             ListenerSettings settings,
             String workerId,
             Duration queryTimeout,
             ConfWatchMetrics metrics) {
         this.vertx = vertx;
-        this.client = client;
+        this.pool = pool;
         this.settings = settings;
         this.workerId = workerId;
         this.queryTimeout = queryTimeout;
@@ -50,31 +57,44 @@ final class SelfProbe {
 
     /**
      * Sends the next probe unless one is outstanding; {@code onSilence} gets the reason when it is not heard back
-     * within the probe timeout. A probe that cannot be sent is forgotten: it says nothing about the listener (the
-     * database may be down for both).
+     * within the probe timeout of being sent, or of its NOTIFY committing when that came later (a silent pooled
+     * connection delays the NOTIFY, not the listener). A probe that cannot be sent is forgotten: it says nothing about
+     * the listener (the database may be down for both).
      */
     void send(Consumer<String> onSilence) {
-        if (deadlineTimer >= 0) {
+        if (outstanding) {
             return;
         }
-        long sent = ++seq;
-        String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + sent + "}";
-        // Armed before sending: the probe can come back before the NOTIFY statement's own reply does.
-        sentNanos = System.nanoTime();
-        deadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
-            deadlineTimer = -1;
-            if (sent == seq) {
-                onSilence.accept("self-probe " + sent + " not heard back within "
-                        + settings.probeTimeout().toMillis() + " ms");
-            }
-        });
-        client.preparedQuery("select pg_notify($1, $2)")
-                .execute(Tuple.of(settings.channel(), payload))
-                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .onFailure(error -> {
-                    log.debug("Self-probe not sent: {}", error.toString());
-                    if (sent == seq) {
+        long probe = ++seq;
+        outstanding = true;
+        answered = false;
+        overdue = false;
+        this.onSilence = onSilence;
+        String payload = "{\"probe\":\"" + workerId + "\",\"seq\":" + probe + "}";
+        Connections.withConnection(pool, queryTimeout, conn -> {
+                    if (isCurrent(probe)) {
+                        // Armed once a connection is in hand (a busy pool says nothing about the listener) and before
+                        // sending: the probe can come back before the NOTIFY statement's own reply does.
+                        sentNanos = System.nanoTime();
+                        arm(probe);
+                    }
+                    return conn.preparedQuery("select pg_notify($1, $2)")
+                            .execute(Tuple.of(settings.channel(), payload));
+                })
+                .onComplete(sent -> {
+                    if (!isCurrent(probe)) {
+                        return;
+                    }
+                    if (sent.failed()) {
+                        log.debug("Self-probe not sent: {}", sent.cause().toString());
                         cancel();
+                        return;
+                    }
+                    answered = true;
+                    if (overdue) {
+                        // Committed only now: it gets a whole timeout from here.
+                        overdue = false;
+                        arm(probe);
                     }
                 });
     }
@@ -87,7 +107,7 @@ final class SelfProbe {
         if (!probe.worker().equals(workerId)) {
             return false;
         }
-        if (probe.seq() == seq && deadlineTimer >= 0) {
+        if (isCurrent(probe.seq())) {
             cancel();
             lastRoundTrip = Duration.ofNanos(System.nanoTime() - sentNanos);
             lastHeardAt = at;
@@ -98,10 +118,31 @@ final class SelfProbe {
 
     /** Forgets the outstanding probe, if any: its connection is gone. */
     void cancel() {
+        outstanding = false;
         if (deadlineTimer >= 0) {
             vertx.cancelTimer(deadlineTimer);
             deadlineTimer = -1;
         }
+    }
+
+    private boolean isCurrent(long probe) {
+        return outstanding && probe == seq;
+    }
+
+    private void arm(long probe) {
+        deadlineTimer = vertx.setTimer(settings.probeTimeout().toMillis(), id -> {
+            deadlineTimer = -1;
+            if (!isCurrent(probe)) {
+                return;
+            }
+            if (!answered) {
+                overdue = true;
+                return;
+            }
+            outstanding = false;
+            onSilence.accept("self-probe " + probe + " not heard back within "
+                    + settings.probeTimeout().toMillis() + " ms");
+        });
     }
 
     /** When a probe was last heard back, or null. */

@@ -20,7 +20,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The only class that reads the config tables. Every method is one SQL statement, so what it returns is one consistent
@@ -96,12 +95,13 @@ public final class SnapshotLoader {
     private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
 
     private final Pool pool;
-    private final long timeoutMillis;
+    private final Duration timeout;
     private final Set<SqlConnection> reading = ConcurrentHashMap.newKeySet();
 
-    public SnapshotLoader(Pool pool, Duration queryTimeout) {
+    /** A loader whose every statement is bounded by {@code timeout}; past it, its connection is aborted. */
+    public SnapshotLoader(Pool pool, Duration timeout) {
         this.pool = pool;
-        this.timeoutMillis = queryTimeout.toMillis();
+        this.timeout = timeout;
     }
 
     /** Every tenant's id and version, for the versioned sweep. */
@@ -165,11 +165,10 @@ public final class SnapshotLoader {
     }
 
     private Future<RowSet<Row>> query(String sql, Tuple arguments) {
-        return pool.withConnection(connection -> {
-                    reading.add(connection);
-                    return connection.preparedQuery(sql).execute(arguments).andThen(done -> reading.remove(connection));
-                })
-                .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        return Connections.withConnection(pool, timeout, connection -> {
+            reading.add(connection);
+            return connection.preparedQuery(sql).execute(arguments).andThen(done -> reading.remove(connection));
+        });
     }
 
     private static Map<UUID, TenantRows.Whole> wholes(RowSet<Row> rows) {

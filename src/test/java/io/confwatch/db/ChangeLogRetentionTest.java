@@ -48,8 +48,8 @@ class ChangeLogRetentionTest {
                 + " changed_by) values ('" + tenant + "', 'monitor', '" + tenant + "', 'UPDATE', 1,"
                 + " now() - interval '10 days', 'test'), ('" + tenant + "', 'monitor', '" + tenant + "', 'UPDATE', 2,"
                 + " now() - interval '1 hour', 'test')");
-        ChangeLogRetention retention =
-                new ChangeLogRetention(vertx, pool(db, db.user()), Duration.ofDays(7), Duration.ofHours(1));
+        ChangeLogRetention retention = new ChangeLogRetention(
+                vertx, pool(db, db.user()), Duration.ofDays(7), Duration.ofHours(1), Duration.ofSeconds(10));
 
         long deleted = retention.purgeOnce().await(10, TimeUnit.SECONDS);
 
@@ -65,8 +65,8 @@ class ChangeLogRetentionTest {
 
     @Test
     void purgeOnce_anotherPodHoldsTheLock_skipsThisRound(TestDatabase db) throws Exception {
-        ChangeLogRetention retention =
-                new ChangeLogRetention(vertx, pool(db, db.user()), Duration.ofDays(7), Duration.ofHours(1));
+        ChangeLogRetention retention = new ChangeLogRetention(
+                vertx, pool(db, db.user()), Duration.ofDays(7), Duration.ofHours(1), Duration.ofSeconds(10));
         try (Connection other = db.connect();
                 Statement s = other.createStatement()) {
             other.setAutoCommit(false);
@@ -84,8 +84,8 @@ class ChangeLogRetentionTest {
                 java.nio.charset.StandardCharsets.UTF_8));
         db.execute("do $$ begin if not exists (select from pg_roles where rolname = 'retention_reader') then"
                 + " create role retention_reader login in role confwatch_worker; end if; end $$");
-        ChangeLogRetention retention =
-                new ChangeLogRetention(vertx, pool(db, "retention_reader"), Duration.ofDays(7), Duration.ofHours(1));
+        ChangeLogRetention retention = new ChangeLogRetention(
+                vertx, pool(db, "retention_reader"), Duration.ofDays(7), Duration.ofHours(1), Duration.ofSeconds(10));
 
         Throwable failure = retention
                 .purgeOnce()

@@ -42,6 +42,7 @@ class StatusJsonTest {
         assertThat(rendered.get("lastProbeRoundTripMs").asDouble()).isEqualTo(1.235);
         assertThat(rendered.get("reconnects").asLong()).isEqualTo(3);
         assertThat(rendered.get("deafSince").asText()).isEqualTo("2025-01-02T03:04:05Z");
+        assertThat(rendered.get("deafForMs").asLong()).isPositive();
         assertThat(rendered.get("lastError").asText()).isEqualTo("heartbeat failed: timeout");
     }
 

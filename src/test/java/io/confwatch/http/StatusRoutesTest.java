@@ -83,6 +83,7 @@ class StatusRoutesTest {
                         "lastProbeAt",
                         "lastProbeRoundTripMs",
                         "deafSince",
+                        "deafForMs",
                         "lastError");
         assertThat(listener.get("connected").asBoolean()).isTrue();
         assertThat(listener.get("state").asText()).isEqualTo("listening");
@@ -90,6 +91,7 @@ class StatusRoutesTest {
         assertThat(listener.get("reconnects").asLong()).isZero();
         assertThat(Instant.parse(listener.get("lastNotificationAt").asText())).isBefore(Instant.now());
         assertThat(listener.get("deafSince").isNull()).isTrue();
+        assertThat(listener.get("deafForMs").asLong()).isZero();
         assertThat(listener.get("lastError").isNull()).isTrue();
     }
 
