@@ -52,9 +52,11 @@ class DatabaseRestartTest {
                 await().atMost(BOUND).until(() -> writers.committed() >= before + 10);
             }
             lastWrite = System.nanoTime();
-            Duration afterLastWrite = Recovery.awaitEqual("database restart", confWatch, rows, lastWrite, BOUND);
+            Duration afterLastWrite = Recovery.awaitEqual(
+                    "database restart under writes, from the last write", confWatch, rows, lastWrite, BOUND);
             log.info(
-                    "RECOVERY database restart: equal {} ms after the database was back ({} ms after the last write)",
+                    "RECOVERY database restart under writes: equal {} ms after the database was back ({} ms after the"
+                            + " last write)",
                     Duration.ofNanos(System.nanoTime() - back).toMillis(),
                     afterLastWrite.toMillis());
             await().atMost(BOUND).untilAsserted(() -> Recovery.assertReconnected(confWatch));
