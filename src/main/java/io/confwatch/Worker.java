@@ -58,6 +58,7 @@ final class Worker extends VerticleBase {
     private volatile Instant initialLoadAt;
     private long queueUsageTimer = -1;
     private long catchUps;
+    private boolean reconnectedWhileLoading;
     private Backoff catchUpBackoff;
 
     Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, Predicate<UUID> owns) {
@@ -147,6 +148,9 @@ final class Worker extends VerticleBase {
                     isReady = true;
                     ready.tryComplete();
                     sweeper.start(config.sweepInterval(), config.reload().fullReloadInterval());
+                    if (reconnectedWhileLoading) {
+                        catchUp(++catchUps, 1);
+                    }
                     retention = new ChangeLogRetention(
                             vertx,
                             pool,
@@ -179,9 +183,15 @@ final class Worker extends VerticleBase {
     }
 
     private void onListening(boolean reconnect) {
-        if (reconnect && isReady) {
+        if (!reconnect) {
+            return;
+        }
+        if (isReady) {
             // Hints sent while the listener was away are gone: compare every version now.
             catchUp(++catchUps, 1);
+        } else {
+            // The initial load may have read some tenants before the gap: catch up once it is done.
+            reconnectedWhileLoading = true;
         }
     }
 

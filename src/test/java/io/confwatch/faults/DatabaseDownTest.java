@@ -106,7 +106,8 @@ class DatabaseDownTest {
                 rows.redefine(tenants.get(0), "polygon");
                 rows.redefine(tenants.get(1), "polygon");
 
-                Recovery.awaitEqual("database down then back, from back", confWatch, rows, back, BOUND);
+                Recovery.awaitEqual(
+                        "database down then back, from the moment it is back", confWatch, rows, back, BOUND);
                 await().atMost(BOUND).untilAsserted(() -> Recovery.assertReconnected(confWatch));
                 assertThat(get(api, "/readyz").statusCode()).isEqualTo(200);
             } finally {

@@ -58,7 +58,7 @@ class ListenerTerminatedTest {
 
             long back = System.nanoTime();
             rig.proxy().accept();
-            Recovery.awaitEqual("listener terminated, from reconnect allowed", confWatch, rows, back, BOUND);
+            Recovery.awaitEqual("listener terminated, from the moment it may reconnect", confWatch, rows, back, BOUND);
             assertThat(confWatch.snapshot(tenant).orElseThrow().version()).isEqualTo(before + 1);
             Recovery.assertReconnected(confWatch);
         }
@@ -75,7 +75,7 @@ class ListenerTerminatedTest {
             rows.redefine(tenants.get(0), "polygon");
             rows.redefine(tenants.get(1), "polygon");
 
-            Recovery.awaitEqual("listener terminated", confWatch, rows, fault, BOUND);
+            Recovery.awaitEqual("listener terminated, from the fault", confWatch, rows, fault, BOUND);
             await().atMost(BOUND).untilAsserted(() -> Recovery.assertReconnected(confWatch));
         }
     }

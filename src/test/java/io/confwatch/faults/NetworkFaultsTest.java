@@ -52,7 +52,8 @@ class NetworkFaultsTest {
             rig.proxy().stall();
             rows.redefine(tenants.get(0), "polygon");
             rows.redefine(tenants.get(1), "polygon");
-            Recovery.awaitEqual("half-open (all held connections stall)", confWatch, rows, fault, BOUND);
+            Recovery.awaitEqual(
+                    "half-open (every held connection stalls), from the fault", confWatch, rows, fault, BOUND);
             await().atMost(BOUND).untilAsserted(() -> Recovery.assertReconnected(confWatch));
             assertThat(confWatch.isReady()).isTrue();
         }
@@ -70,7 +71,7 @@ class NetworkFaultsTest {
             rows.redefine(tenants.get(0), "polygon");
             rows.redefine(tenants.get(1), "polygon");
 
-            Recovery.awaitEqual("connections reset", confWatch, rows, fault, BOUND);
+            Recovery.awaitEqual("connections reset, from the fault", confWatch, rows, fault, BOUND);
             await().atMost(BOUND).untilAsserted(() -> Recovery.assertReconnected(confWatch));
         }
     }

@@ -42,14 +42,14 @@ final class Recovery {
                     });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(
-                    fault + ": " + last.get().size() + " tenants still differ from the database " + bound
-                            + " after the fault, e.g. "
+                    fault + ": " + last.get().size() + " tenants still differ from the database after " + bound
+                            + ", e.g. "
                             + last.get().subList(0, Math.min(5, last.get().size())),
                     e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - sinceNanos);
         log.info(
-                "RECOVERY {}: every tenant equals the database {} ms after the fault; /status meanwhile: {}",
+                "RECOVERY {}: every tenant equals the database after {} ms; /status meanwhile: {}",
                 fault,
                 took.toMillis(),
                 seen);
