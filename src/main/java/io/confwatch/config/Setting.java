@@ -53,7 +53,11 @@ public enum Setting {
             "Silence after a probe that counts as deaf: the listener is rebuilt. Shorter than the probe interval."),
     CONFWATCH_RECONNECT_MIN_BACKOFF(
             "250ms", null, "First delay before reconnecting the listener; delays grow, jittered, up to the max."),
-    CONFWATCH_RECONNECT_MAX_BACKOFF("30s", null, "Cap on the listener's reconnect delay; it retries forever."),
+    CONFWATCH_RECONNECT_MAX_BACKOFF(
+            "10s",
+            null,
+            "Cap on the listener's reconnect delay; it retries forever. Kept below probe interval + probe timeout, so "
+                    + "a database that comes back is heard within one probe bound."),
     CONFWATCH_POLL_INTERVAL("1s", null, "Versioned sweep interval in `poll` mode."),
     CONFWATCH_SWEEP_INTERVAL("30s", null, "Versioned sweep interval in `listen` mode (±10% jitter)."),
     CONFWATCH_FULL_RELOAD_INTERVAL(

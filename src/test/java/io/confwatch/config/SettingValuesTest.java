@@ -64,9 +64,9 @@ class SettingValuesTest {
                 valid("CONFWATCH_PROBE_TIMEOUT", "9999ms", c -> c.listener().probeTimeout(), Duration.ofMillis(9999)),
                 valid(
                         "CONFWATCH_RECONNECT_MIN_BACKOFF",
-                        "30s",
+                        "10s",
                         c -> c.listener().reconnectMinBackoff(),
-                        Duration.ofSeconds(30)),
+                        Duration.ofSeconds(10)),
                 valid(
                         "CONFWATCH_RECONNECT_MAX_BACKOFF",
                         "250ms",
@@ -145,7 +145,7 @@ class SettingValuesTest {
                 "CONFWATCH_PROBE_INTERVAL | 5s | must be shorter than CONFWATCH_PROBE_INTERVAL",
                 "CONFWATCH_PROBE_TIMEOUT | 10s | must be shorter than CONFWATCH_PROBE_INTERVAL (10s)",
                 "CONFWATCH_PROBE_TIMEOUT | 0 | must be positive",
-                "CONFWATCH_RECONNECT_MIN_BACKOFF | 31s | must not exceed CONFWATCH_RECONNECT_MAX_BACKOFF (30s)",
+                "CONFWATCH_RECONNECT_MIN_BACKOFF | 11s | must not exceed CONFWATCH_RECONNECT_MAX_BACKOFF (10s)",
                 "CONFWATCH_RECONNECT_MAX_BACKOFF | 100ms | must not exceed CONFWATCH_RECONNECT_MAX_BACKOFF (100ms)",
                 "CONFWATCH_RELOAD_RETRY_MIN_BACKOFF | 2m | must not exceed CONFWATCH_RELOAD_RETRY_MAX_BACKOFF (1m)",
                 "CONFWATCH_RELOAD_RETRY_MAX_BACKOFF | 500ms | must not exceed CONFWATCH_RELOAD_RETRY_MAX_BACKOFF (500ms)",

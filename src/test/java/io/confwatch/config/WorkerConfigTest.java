@@ -29,7 +29,7 @@ class WorkerConfigTest {
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(5),
                         Duration.ofMillis(250),
-                        Duration.ofSeconds(30)));
+                        Duration.ofSeconds(10)));
         assertThat(config.reload())
                 .isEqualTo(new ReloadSettings(
                         Duration.ofSeconds(1),
