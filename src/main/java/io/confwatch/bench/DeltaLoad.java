@@ -44,6 +44,7 @@ public final class DeltaLoad implements Scenario {
                 lost += record(smallProbe.once(i), smallMs);
                 Thread.sleep(PropagationIdle.PAUSE.toMillis());
             }
+            context.detail(name(), ReloadDigest.of(confWatch));
         }
         Summary ours = Summary.of(largeMs);
         Summary baseline = Summary.of(smallMs);

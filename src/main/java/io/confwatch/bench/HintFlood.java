@@ -131,6 +131,7 @@ public final class HintFlood implements Scenario {
             Thread.sleep(1_000); // let the worker drain what the flood queued
             double dupLoads = loads(confWatch) - loadsBeforeDup;
             long heapAfter = Heap.usedAfterGc();
+            context.detail(name(), ReloadDigest.of(confWatch));
             double changesPerTenant = (double) hints / tenants.size();
             context.detail(
                     name(),

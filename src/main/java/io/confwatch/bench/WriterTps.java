@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code writer-tps}: K JDBC writers, each on its own connection and its own tenant, making single-row monitor updates
- * in autocommit for a fixed time, under four trigger set-ups of the same table. No worker listens meanwhile: this is
- * the writer's cost alone.
+ * in autocommit for a fixed time, under four trigger set-ups of the same table. One bare LISTEN connection reads every
+ * notification meanwhile (as a worker would, without its reloads): this is the writer's cost alone.
  */
 public final class WriterTps implements Scenario {
     private static final int MONITORS_PER_TENANT = 10;
@@ -137,7 +137,7 @@ public final class WriterTps implements Scenario {
         List<Thread> threads = new ArrayList<>();
         List<Connection> connections = new ArrayList<>();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try {
+        try (Drain drain = new Drain(target)) {
             for (int i = 0; i < clients; i++) {
                 Connection sql = BenchDatabase.connect(target);
                 connections.add(sql);
@@ -179,6 +179,41 @@ public final class WriterTps implements Scenario {
             for (Connection c : connections) {
                 c.close();
             }
+        }
+    }
+
+    /** One connection LISTENing on both channels and reading every notification, as a worker would. */
+    private static final class Drain implements AutoCloseable {
+        private final Connection listen;
+        private final Thread reader;
+
+        Drain(DatabaseTarget target) throws SQLException {
+            listen = BenchDatabase.connect(target);
+            try (Statement s = listen.createStatement()) {
+                s.execute("listen confwatch_changes");
+                s.execute("listen bench_changes");
+            }
+            org.postgresql.PGConnection pg = listen.unwrap(org.postgresql.PGConnection.class);
+            reader = new Thread(
+                    () -> {
+                        try {
+                            while (!Thread.currentThread().isInterrupted()) {
+                                pg.getNotifications(100);
+                            }
+                        } catch (SQLException e) {
+                            // Closed at the end of the run.
+                        }
+                    },
+                    "bench-writer-drain");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        @Override
+        public void close() throws Exception {
+            reader.interrupt();
+            reader.join(1_000);
+            listen.close();
         }
     }
 
