@@ -17,7 +17,12 @@ import java.time.Duration;
 public record BenchContext(BenchOptions options, WorkerConfig config, BenchDatabase database, PrintStream out) {
     /** Starts a worker on {@code target} and waits for its initial load. */
     public ConfWatch startWorker(DatabaseTarget target) {
-        ConfWatch confWatch = ConfWatch.start(config.withDatabase(target));
+        return startWorker(config.withDatabase(target));
+    }
+
+    /** Starts a worker with {@code settings} and waits for its initial load. */
+    public ConfWatch startWorker(WorkerConfig settings) {
+        ConfWatch confWatch = ConfWatch.start(settings);
         if (!confWatch.awaitReady(Duration.ofMinutes(5))) {
             confWatch.close();
             throw new IllegalStateException("the worker was not ready within 5 minutes");

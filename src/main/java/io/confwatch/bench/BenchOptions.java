@@ -28,7 +28,7 @@ public record BenchOptions(
         List<Integer> clients) {
     /** Every scenario, in the order they run by default. */
     public static final List<String> ALL =
-            List.of("propagation-idle", "delta-10k", "cold-start", "writer-tps", "hint-flood");
+            List.of("propagation-idle", "delta-10k", "cold-start", "writer-tps", "hint-flood", "poll-mode");
 
     /** Copies the lists. */
     public BenchOptions {

@@ -14,7 +14,8 @@ public final class BenchRunner {
             "delta-10k", new DeltaLoad(),
             "cold-start", new ColdStart(),
             "writer-tps", new WriterTps(),
-            "hint-flood", new HintFlood());
+            "hint-flood", new HintFlood(),
+            "poll-mode", new PollMode());
 
     private BenchRunner() {}
 

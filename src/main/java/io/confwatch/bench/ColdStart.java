@@ -51,6 +51,7 @@ public final class ColdStart implements Scenario {
             held = confWatch.size();
             after = Heap.usedAfterGc();
         }
+        long afterClose = Heap.usedAfterGc();
         double perEntity = (double) (after - before - jsonBytes) / entities;
         context.detail(
                 name(),
@@ -59,7 +60,7 @@ public final class ColdStart implements Scenario {
                         "%d tenants × %d entities = %d (seeded in %.1f s; the database may hold others when not"
                                 + " embedded); worker held %d tenants; ready in %.2f s; heap after GC %d → %d MB"
                                 + " (+%.1f MB, of which JSON text %.1f MB; includes the worker's fixed cost: Vert.x,"
-                                + " pools, metrics)",
+                                + " pools, metrics); %d MB after the worker closed",
                         tenants,
                         perTenant,
                         entities,
@@ -69,7 +70,8 @@ public final class ColdStart implements Scenario {
                         before >> 20,
                         after >> 20,
                         (after - before) / 1048576.0,
-                        jsonBytes / 1048576.0));
+                        jsonBytes / 1048576.0,
+                        afterClose >> 20));
         String size = " (" + tenants + "×" + perTenant + ")";
         return List.of(
                 ResultRow.alone(

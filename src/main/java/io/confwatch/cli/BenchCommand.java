@@ -117,6 +117,8 @@ final class BenchCommand implements Cli.Command {
                                     notify-only trigger; confwatch.notify = off vs no triggers
                   hint-flood        --hints-per-second (20000) over --flood-tenants (1000) for --duration: genuine
                                     version bumps (lag p99, loads), then duplicate hints (loads), heap before/after
+                  poll-mode         a worker with CONFWATCH_MODE=poll and a 1 s interval: --samples/15 changes at
+                                    random phases, p99 against one interval + one tenant load
 
                 Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
                 2 on bad options.

@@ -169,9 +169,10 @@ class CliTest {
                 .contains("writer-tps ConfWatch triggers vs notify-only, 1 client(s)", "2 client(s)")
                 .contains("writer-tps notify off vs no triggers")
                 .contains("hint-flood lag p99", "hint-flood loads per tenant, duplicate hints")
+                .contains("poll-mode 1 s interval p99")
                 .doesNotContain("failed:");
         assertThat(table.lines().filter(l -> l.startsWith("| ")).filter(l -> l.matches(".*\\| (PASS|MISS|INFO) +\\|$")))
-                .hasSize(14);
+                .hasSize(15);
     }
 
     @Test
