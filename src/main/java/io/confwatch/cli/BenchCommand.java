@@ -1,24 +1,127 @@
 package io.confwatch.cli;
 
+import io.confwatch.bench.BenchOptions;
+import io.confwatch.bench.BenchRunner;
+import io.confwatch.bench.ResultRow;
+import io.confwatch.bench.Verdict;
+import io.confwatch.config.Durations;
 import io.confwatch.config.WorkerConfig;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** {@code bench}: the benchmark scenarios do not exist yet; says so and fails rather than pretend. */
+/**
+ * {@code bench}: runs the benchmark scenarios, each beside its baseline measured in the same run, and prints the table.
+ * Exits 0 when every scenario ran (whatever the verdicts), 1 when one failed to run.
+ */
 final class BenchCommand implements Cli.Command {
     @Override
     public int run(WorkerConfig config, List<String> options, PrintStream out, PrintStream err) {
-        err.println(
-                "confwatch bench: not built yet (the benchmark issue adds it); see docs/benchmarks.md when it lands");
-        return Cli.FAILURE;
+        BenchOptions bench = parse(options);
+        List<ResultRow> rows = BenchRunner.run(bench, config, out);
+        boolean failed = rows.stream()
+                .anyMatch(r -> r.verdict() == Verdict.MISS && r.ours().startsWith("failed"));
+        if (failed) {
+            err.println("confwatch bench: a scenario failed to run; see its row");
+            return Cli.FAILURE;
+        }
+        return Cli.OK;
+    }
+
+    static BenchOptions parse(List<String> options) {
+        BenchOptions d = BenchOptions.defaults();
+        List<String> scenarios = d.scenarios();
+        int samples = d.samples();
+        int big = d.bigTenantEntities();
+        int tenants = d.tenants();
+        int entities = d.entitiesPerTenant();
+        Duration duration = d.duration();
+        int floodTenants = d.floodTenants();
+        int hints = d.hintsPerSecond();
+        List<Integer> clients = d.clients();
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            if (i + 1 >= options.size()) {
+                throw new Cli.UsageException(option + " needs a value");
+            }
+            String value = options.get(++i);
+            switch (option) {
+                case "--scenarios" -> {
+                    scenarios = Arrays.asList(value.split(","));
+                    for (String s : scenarios) {
+                        if (!BenchRunner.exists(s)) {
+                            throw new Cli.UsageException("unknown scenario '" + s + "'");
+                        }
+                    }
+                }
+                case "--samples" -> samples = positive(option, value);
+                case "--big-tenant" -> big = positive(option, value);
+                case "--tenants" -> tenants = positive(option, value);
+                case "--entities" -> entities = positive(option, value);
+                case "--flood-tenants" -> floodTenants = positive(option, value);
+                case "--hints-per-second" -> hints = positive(option, value);
+                case "--duration" -> {
+                    try {
+                        duration = Durations.parse(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new Cli.UsageException("--duration '" + value + "': " + e.getMessage());
+                    }
+                    if (duration.toMillis() < 100) {
+                        throw new Cli.UsageException("--duration must be at least 100ms, not '" + value + "'");
+                    }
+                }
+                case "--clients" -> {
+                    List<Integer> parsed = new ArrayList<>();
+                    for (String c : value.split(",")) {
+                        parsed.add(positive(option, c));
+                    }
+                    clients = parsed;
+                }
+                default -> throw new Cli.UsageException("unknown option '" + option + "'");
+            }
+        }
+        return new BenchOptions(scenarios, samples, big, tenants, entities, duration, floodTenants, hints, clients);
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new Cli.UsageException(option + " needs a positive number, not '" + value + "'");
     }
 
     @Override
     public String help() {
         return """
-                Usage: java -jar confwatch.jar bench
+                Usage: java -jar confwatch.jar bench [--scenarios a,b] [--samples N] [--big-tenant N]
+                                                     [--tenants N] [--entities M] [--duration 5s]
+                                                     [--flood-tenants N] [--hints-per-second N] [--clients 1,16]
 
-                Not built yet: exits 1.
+                Runs benchmark scenarios on a durable embedded PostgreSQL (a fresh database per scenario), or on the
+                configured database (PG* or CONFWATCH_DATABASE_URL) when one is set, and prints a table:
+                scenario | ours | baseline (measured in the same run) | ratio | target | verdict.
+
+                Scenarios (default: all, in this order):
+                  propagation-idle  --samples single-row updates 20 ms apart, commit returned -> installed, p50/p99;
+                                    baseline: a bare pgjdbc LISTEN client + one tenant load; and a 5 s poller (model)
+                  delta-10k         a one-row change in a --big-tenant (10000) entity tenant vs a 10-entity tenant
+                  cold-start        --tenants (2000) x --entities (50): start to ready, heap per entity after GC
+                  writer-tps        --clients (1,16) JDBC writers for --duration (5s): ConfWatch triggers vs a
+                                    notify-only trigger; confwatch.notify = off vs no triggers
+                  hint-flood        --hints-per-second (20000) over --flood-tenants (1000) for --duration: genuine
+                                    version bumps (lag p99, loads), then duplicate hints (loads), heap before/after
+                  poll-mode         a worker with CONFWATCH_MODE=poll and a 1 s interval: --samples/15 changes at
+                                    random phases, p99 against one interval + one tenant load
+
+                Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
+                2 on bad options.
                 """;
     }
 }

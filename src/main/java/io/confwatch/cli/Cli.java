@@ -27,7 +27,7 @@ public final class Cli {
               migrate   apply the SQL migrations to the configured database, then exit
               demo      watch the whole loop on an embedded PostgreSQL: a writer changes configuration every
                         second and each change's propagation is printed
-              bench     run the benchmark scenarios (not built yet)
+              bench     run the benchmark scenarios, each beside its baseline, and print the table
 
             Run 'java -jar confwatch.jar <command> --help' for a command's options. Settings are environment
             variables (PG* or CONFWATCH_DATABASE_URL for the database, CONFWATCH_* for the worker): see README.md.

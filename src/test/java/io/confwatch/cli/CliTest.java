@@ -123,8 +123,61 @@ class CliTest {
     }
 
     @Test
-    void bench_notBuiltYet_exits1Honestly() {
-        assertThat(run(Map.of(), "bench")).isEqualTo(1);
-        assertThat(err()).contains("not built yet");
+    void bench_tinyRun_printsEveryScenarioBesideItsBaseline(TestDatabase db, PostgresExtension.Server server)
+            throws Exception {
+        String fresh = db.database() + "_bench";
+        try (var c = java.sql.DriverManager.getConnection(
+                        server.admin().jdbcUrl(),
+                        server.admin().user(),
+                        server.admin().password());
+                var s = c.createStatement()) {
+            s.execute("drop database if exists " + fresh);
+            s.execute("create database " + fresh);
+        }
+        Map<String, String> env = Map.of(
+                "PGHOST", db.host(),
+                "PGPORT", Integer.toString(db.port()),
+                "PGDATABASE", fresh,
+                "PGUSER", db.user(),
+                "PGPASSWORD", db.password().isEmpty() ? "unused" : db.password());
+        int exit = run(
+                env,
+                "bench",
+                "--samples",
+                "6",
+                "--big-tenant",
+                "40",
+                "--tenants",
+                "4",
+                "--entities",
+                "3",
+                "--duration",
+                "200ms",
+                "--flood-tenants",
+                "4",
+                "--hints-per-second",
+                "80",
+                "--clients",
+                "1,2");
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(table + err()).isZero();
+        assertThat(table)
+                .contains("| scenario", "| ours", "| baseline", "| ratio", "| target", "| verdict")
+                .contains("propagation-idle p50", "propagation-idle p99", "vs 5 s polling")
+                .contains("delta-10k p50 (40 vs 10 entities)")
+                .contains("cold-start ready (4×3)", "cold-start heap/entity")
+                .contains("writer-tps ConfWatch triggers vs notify-only, 1 client(s)", "2 client(s)")
+                .contains("writer-tps notify off vs no triggers")
+                .contains("hint-flood lag p99", "hint-flood loads per tenant, duplicate hints")
+                .contains("poll-mode 1 s interval p99")
+                .doesNotContain("failed:");
+        assertThat(table.lines().filter(l -> l.startsWith("| ")).filter(l -> l.matches(".*\\| (PASS|MISS|INFO) +\\|$")))
+                .hasSize(15);
+    }
+
+    @Test
+    void bench_unknownScenario_exits2() {
+        assertThat(run(Map.of(), "bench", "--scenarios", "nope")).isEqualTo(2);
+        assertThat(err()).contains("unknown scenario 'nope'");
     }
 }

@@ -1,0 +1,87 @@
+package io.confwatch.bench;
+
+import io.confwatch.config.DatabaseTarget;
+import io.confwatch.config.WorkerConfig;
+import io.confwatch.db.EmbeddedPostgres;
+import io.confwatch.db.JdbcTarget;
+import io.confwatch.db.Migrations;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The database the scenarios run on: a durable embedded PostgreSQL with a fresh database per scenario, or the
+ * configured one (every scenario then shares it; tenants are new random ids, so nothing existing is touched).
+ */
+public final class BenchDatabase implements AutoCloseable {
+    private final EmbeddedPostgres embedded;
+    private final DatabaseTarget configured;
+
+    private BenchDatabase(EmbeddedPostgres embedded, DatabaseTarget configured) {
+        this.embedded = embedded;
+        this.configured = configured;
+    }
+
+    /** Starts a durable embedded server when {@code config} names no database, else uses the configured one. */
+    public static BenchDatabase open(WorkerConfig config) {
+        if (config.isEmbedded()) {
+            return new BenchDatabase(EmbeddedPostgres.start(/* durable= */ true), null);
+        }
+        return new BenchDatabase(null, config.database().orElseThrow());
+    }
+
+    /** A migrated database for one scenario: a new one on the embedded server, else the configured one. */
+    public DatabaseTarget fresh(String name) {
+        DatabaseTarget target;
+        if (embedded != null) {
+            embedded.createDatabase(name);
+            target = DatabaseTarget.of("127.0.0.1", embedded.port(), name, embedded.user());
+        } else {
+            target = configured;
+        }
+        Migrations.apply(JdbcTarget.of(target));
+        return target;
+    }
+
+    /** A new JDBC connection to {@code target}, autocommit on. */
+    public static Connection connect(DatabaseTarget target) throws SQLException {
+        JdbcTarget jdbc = JdbcTarget.of(target);
+        return DriverManager.getConnection(jdbc.jdbcUrl(), jdbc.user(), jdbc.password());
+    }
+
+    /** Whether this is the embedded server. */
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** One line for the report: which server, its version, whether commits are durable. */
+    public String describe(DatabaseTarget target) {
+        try (Connection c = connect(target);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "select version(), current_setting('fsync')," + " current_setting('synchronous_commit')")) {
+            rs.next();
+            return (embedded != null ? "embedded " : "configured " + target.describe() + ", ")
+                    + rs.getString(1).replaceAll(" on .*", "") + ", fsync=" + rs.getString(2) + ", synchronous_commit="
+                    + rs.getString(3);
+        } catch (SQLException e) {
+            return "unknown server (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The embedded server, when there is one. */
+    public Optional<EmbeddedPostgres> embedded() {
+        return Optional.ofNullable(embedded);
+    }
+
+    /** Stops the embedded server, if any. */
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.confwatch.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What to run and how big.
+ *
+ * @param scenarios scenario names, in the order to run them
+ * @param samples changes measured per propagation series
+ * @param bigTenantEntities entities in the large tenant of {@code delta-10k}
+ * @param tenants tenants for {@code cold-start}
+ * @param entitiesPerTenant entities per tenant for {@code cold-start}
+ * @param duration how long each writer run and each flood lasts
+ * @param floodTenants tenants the hint flood spreads over
+ * @param hintsPerSecond hints per second in the flood
+ * @param clients writer client counts for {@code writer-tps}
+ */
+public record BenchOptions(
+        List<String> scenarios,
+        int samples,
+        int bigTenantEntities,
+        int tenants,
+        int entitiesPerTenant,
+        Duration duration,
+        int floodTenants,
+        int hintsPerSecond,
+        List<Integer> clients) {
+    /** Every scenario, in the order they run by default. */
+    public static final List<String> ALL =
+            List.of("propagation-idle", "delta-10k", "cold-start", "writer-tps", "hint-flood", "poll-mode");
+
+    /** Copies the lists. */
+    public BenchOptions {
+        scenarios = List.copyOf(scenarios);
+        clients = List.copyOf(clients);
+    }
+
+    /** The defaults: every scenario at sizes that finish in a few minutes on a 2-core machine. */
+    public static BenchOptions defaults() {
+        return new BenchOptions(ALL, 300, 10_000, 2_000, 50, Duration.ofSeconds(5), 1_000, 20_000, List.of(1, 16));
+    }
+}
