@@ -59,7 +59,8 @@ final class Worker extends VerticleBase {
     private long queueUsageTimer = -1;
     private long catchUps;
     private boolean reconnectedWhileLoading;
-    private Backoff catchUpBackoff;
+    /** Paces retries of the initial load and of catch-up sweeps, like retries of a failed tenant read. */
+    private Backoff retryBackoff;
 
     Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, Predicate<UUID> owns) {
         this.config = config;
@@ -72,7 +73,7 @@ final class Worker extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = clients.pool(config.pool().size(), "confwatch");
-        catchUpBackoff =
+        retryBackoff =
                 new Backoff(config.reload().retryMinBackoff(), config.reload().retryMaxBackoff());
         loader = new SnapshotLoader(pool, clients.callTimeout());
         coordinator = new ReloadCoordinator(
@@ -160,7 +161,7 @@ final class Worker extends VerticleBase {
                     retention.start();
                 })
                 .onFailure(error -> {
-                    long delay = Math.min(30_000L, 500L << Math.min(attempt, 6));
+                    long delay = retryBackoff.delayMillis(attempt);
                     log.warn(
                             "Initial load failed (attempt {}), retrying in {} ms: {}",
                             attempt,
@@ -216,7 +217,7 @@ final class Worker extends VerticleBase {
             return;
         }
         sweeper.sweep(ReloadCause.RECONNECT).onFailure(error -> {
-            long delay = catchUpBackoff.delayMillis(attempt);
+            long delay = retryBackoff.delayMillis(attempt);
             if (Long.bitCount(attempt) == 1) {
                 log.warn(
                         "Catch-up sweep after reconnect failed (attempt {}), retrying in {} ms: {}",
