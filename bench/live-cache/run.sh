@@ -11,41 +11,20 @@ entities=${ENTITIES:-20}          # per tenant: half monitors, a quarter filters
 changes=${CHANGES:-300}
 port=${PGPORT_BENCH:-56543}
 http=${HTTP_PORT:-18080}
-pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+. bench/lib/throwaway-postgres.sh
 
 work=$(mktemp -d /tmp/confwatch-live-XXXXXX)
 chmod 755 "$work"
-as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; else "$@"; fi; }
 cleanup() {
     [ -n "${worker:-}" ] && kill "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true
-    as_pg "$pgbin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null 2>&1 || true
+    stop_postgres "$work"
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-mkdir "$work/data"; [ "$(id -u)" = 0 ] && chown 65534:65534 "$work/data"
-as_pg "$pgbin/initdb" -D "$work/data" -U postgres -A trust --no-sync >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$work/data" -l "$work/data/log" -w \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=100" start >/dev/null
-export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=confwatch
-psql -X -q -d postgres -c 'create database confwatch'
+start_postgres "$work" "$port" -c max_connections=100
 java -jar target/confwatch.jar migrate
-
-m=$(( entities / 2 )); f=$(( entities / 4 )); t=$(( entities - m - f ))
-psql -X -q -v ON_ERROR_STOP=1 <<SQL
-set confwatch.notify = off;
-insert into confwatch.tenants (id, name) select gen_random_uuid(), 'tenant-' || g from generate_series(1, $tenants) g;
-insert into confwatch.monitors (tenant_id, name, definition)
-  select t.id, 'monitor-' || g, jsonb_build_object('networks', jsonb_build_array('ethereum_mainnet'),
-         'addresses', jsonb_build_array('0x' || md5(t.id::text || g)), 'match', jsonb_build_object('minValue', g))
-    from confwatch.tenants t, generate_series(1, $m) g;
-insert into confwatch.filters (tenant_id, name, definition)
-  select t.id, 'filter-' || g, jsonb_build_object('expression', 'value > ' || g)
-    from confwatch.tenants t, generate_series(1, $f) g;
-insert into confwatch.triggers (tenant_id, name, definition)
-  select t.id, 'trigger-' || g, jsonb_build_object('type', 'webhook', 'url', 'https://hooks.example.com/' || g)
-    from confwatch.tenants t, generate_series(1, $t) g;
-SQL
+seed_config "$tenants" "$entities"
 echo "seeded $tenants tenants × $entities entities"
 
 start=$(date +%s%N)
