@@ -52,6 +52,9 @@ public final class ConfWatch implements AutoCloseable {
     private final WorkerConfig config;
     private final EmbeddedPostgres embedded;
     private final PrometheusMeterRegistry registry;
+    /** Listens on the JVM's GC MXBeans, which outlive this worker: until closed, they hold the registry. */
+    private final JvmGcMetrics gcMetrics;
+
     private final Vertx vertx;
     private final ConfigCache cache;
     private final PgClients clients;
@@ -66,7 +69,8 @@ public final class ConfWatch implements AutoCloseable {
         this.owns = owns;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -252,6 +256,7 @@ public final class ConfWatch implements AutoCloseable {
         } finally {
             clients.close();
             cache.close();
+            gcMetrics.close();
             registry.close();
             if (embedded != null) {
                 embedded.close();
