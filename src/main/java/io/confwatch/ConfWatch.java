@@ -239,7 +239,8 @@ public final class ConfWatch implements AutoCloseable {
 
     /**
      * Shuts down gracefully (DESIGN §4.5): not ready, stop listening, finish in-flight loads within the shutdown
-     * timeout, close the pool and Vert.x, stop the embedded database. Idempotent; blocks the calling thread.
+     * timeout, close the pool and Vert.x, remove every meter from {@link #meterRegistry}, stop the embedded database.
+     * Idempotent; blocks the calling thread.
      */
     @Override
     public void close() {
@@ -257,6 +258,10 @@ public final class ConfWatch implements AutoCloseable {
             clients.close();
             cache.close();
             gcMetrics.close();
+            // The meters' functions hold the worker and the cache. Vert.x's metrics hold the registry, and a closed
+            // Vert.x can outlive us: vertx-pg-client keeps the last connection it closed, JVM-wide, in a static
+            // (CloseConnectionCommandCodec.INSTANCE), and with it that connection's event loop and Vert.x.
+            registry.clear();
             registry.close();
             if (embedded != null) {
                 embedded.close();
