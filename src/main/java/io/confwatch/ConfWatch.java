@@ -52,6 +52,9 @@ public final class ConfWatch implements AutoCloseable {
     private final WorkerConfig config;
     private final EmbeddedPostgres embedded;
     private final PrometheusMeterRegistry registry;
+    /** Listens on the JVM's GC MXBeans, which outlive this worker: until closed, they hold the registry. */
+    private final JvmGcMetrics gcMetrics;
+
     private final Vertx vertx;
     private final ConfigCache cache;
     private final PgClients clients;
@@ -66,7 +69,8 @@ public final class ConfWatch implements AutoCloseable {
         this.owns = owns;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -235,7 +239,8 @@ public final class ConfWatch implements AutoCloseable {
 
     /**
      * Shuts down gracefully (DESIGN §4.5): not ready, stop listening, finish in-flight loads within the shutdown
-     * timeout, close the pool and Vert.x, stop the embedded database. Idempotent; blocks the calling thread.
+     * timeout, close the pool and Vert.x, remove every meter from {@link #meterRegistry}, stop the embedded database.
+     * Idempotent; blocks the calling thread.
      */
     @Override
     public void close() {
@@ -252,6 +257,11 @@ public final class ConfWatch implements AutoCloseable {
         } finally {
             clients.close();
             cache.close();
+            gcMetrics.close();
+            // The meters' functions hold the worker and the cache. Vert.x's metrics hold the registry, and a closed
+            // Vert.x can outlive us: vertx-pg-client keeps the last connection it closed, JVM-wide, in a static
+            // (CloseConnectionCommandCodec.INSTANCE), and with it that connection's event loop and Vert.x.
+            registry.clear();
             registry.close();
             if (embedded != null) {
                 embedded.close();
