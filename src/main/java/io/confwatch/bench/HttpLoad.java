@@ -1,0 +1,174 @@
+package io.confwatch.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections on loopback, each sending its next
+ * {@code GET} as soon as the previous answer's body has arrived, to a path picked at random. It runs on a Vert.x
+ * instance of its own with one event loop, so it never shares a thread with the server under test (it does share the
+ * machine's CPUs). No {@code If-None-Match} is sent: every answer is a full body.
+ */
+final class HttpLoad implements AutoCloseable {
+    /**
+     * What one phase (or several, added up) measured.
+     *
+     * @param requests requests answered or failed
+     * @param errors requests not answered 200
+     * @param bodyBytes body bytes received
+     * @param seconds how long the load ran
+     * @param samples the latencies of the requests answered 200
+     * @param firstError what the first error was, or null
+     */
+    record Phase(
+            long requests, long errors, long bodyBytes, double seconds, LatencySamples samples, String firstError) {
+        /** Requests answered 200 per second of the phase. */
+        double perSecond() {
+            return seconds > 0 ? (requests - errors) / seconds : 0;
+        }
+
+        /** p50, p99, max of the requests answered 200. */
+        Summary latency() {
+            return samples.summary();
+        }
+
+        /** This phase and {@code other} as one. */
+        Phase plus(Phase other) {
+            LatencySamples both = new LatencySamples();
+            both.addAll(samples);
+            both.addAll(other.samples);
+            return new Phase(
+                    requests + other.requests,
+                    errors + other.errors,
+                    bodyBytes + other.bodyBytes,
+                    seconds + other.seconds,
+                    both,
+                    firstError != null ? firstError : other.firstError);
+        }
+    }
+
+    private final Vertx vertx;
+    private final HttpClientAgent client;
+    private final List<String> paths;
+    private final int connections;
+
+    /**
+     * @param port the server's port on 127.0.0.1
+     * @param paths the paths to pick from, e.g. {@code /tenants/<id>}
+     * @param connections connections, each with one request outstanding at a time
+     */
+    HttpLoad(int port, List<String> paths, int connections) {
+        if (paths.isEmpty() || connections < 1) {
+            throw new IllegalArgumentException("need paths and at least one connection");
+        }
+        this.paths = List.copyOf(paths);
+        this.connections = connections;
+        this.vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1))
+                .build();
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_1_1)
+                        .setDefaultHost("127.0.0.1")
+                        .setDefaultPort(port)
+                        .setKeepAlive(true)
+                        .setPipelining(false)
+                        .setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(connections));
+    }
+
+    /** Drives the load for {@code duration}; blocks the calling thread (never an event loop) until it is over. */
+    Phase run(Duration duration) throws Exception {
+        CompletableFuture<Phase> done = new CompletableFuture<>();
+        vertx.runOnContext(v -> new Run(duration.toNanos(), done).start());
+        return done.get(duration.toMillis() + TimeUnit.MINUTES.toMillis(1), TimeUnit.MILLISECONDS);
+    }
+
+    /** One phase's state, confined to the client's event loop. */
+    private final class Run {
+        private final SplittableRandom random = new SplittableRandom();
+        private final LatencySamples samples = new LatencySamples();
+        private final long started = System.nanoTime();
+        private final long deadline;
+        private final CompletableFuture<Phase> done;
+        private long requests;
+        private long errors;
+        private long bodyBytes;
+        private String firstError;
+        private int running;
+
+        Run(long nanos, CompletableFuture<Phase> done) {
+            this.deadline = started + nanos;
+            this.done = done;
+        }
+
+        void start() {
+            running = connections;
+            for (int i = 0; i < connections; i++) {
+                next();
+            }
+        }
+
+        private void next() {
+            if (System.nanoTime() - deadline >= 0) {
+                if (--running == 0) {
+                    finish();
+                }
+                return;
+            }
+            String path = paths.get(random.nextInt(paths.size()));
+            long sent = System.nanoTime();
+            client.request(HttpMethod.GET, path)
+                    .compose(request -> request.send())
+                    .compose(response -> {
+                        // Count the body's bytes as they arrive rather than gather them into one buffer.
+                        response.handler(chunk -> bodyBytes += chunk.length());
+                        return response.end().map(v -> response.statusCode());
+                    })
+                    .onComplete(ar -> {
+                        long latency = System.nanoTime() - sent;
+                        requests++;
+                        if (ar.succeeded() && ar.result() == 200) {
+                            samples.add(latency);
+                        } else {
+                            errors++;
+                            if (firstError == null) {
+                                firstError = ar.succeeded()
+                                        ? "HTTP " + ar.result()
+                                        : ar.cause().toString();
+                            }
+                        }
+                        next();
+                    });
+        }
+
+        private void finish() {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            done.complete(new Phase(requests, errors, bodyBytes, seconds, samples, firstError));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Closing Vert.x below closes the client's connections anyway.
+        }
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Best effort: the bench goes on with the next scenario.
+        }
+    }
+}
