@@ -105,7 +105,7 @@ read -r rps p99 errors < <(figures "$work/wrk-tenants.txt")
 verdict() { if [ "$1" = 1 ] && [ "$errors" = 0 ]; then echo PASS; else echo MISS; fi; }
 rps_met=$(awk -v a="$rps" -v t="$target_rps" 'BEGIN { print (a >= t) ? 1 : 0 }')
 p99_met=$(awk -v a="$p99" -v t="$target_p99_ms" 'BEGIN { print (a <= t) ? 1 : 0 }')
-ratio=$(awk -v a="$rps" -v b="$base_rps" 'BEGIN { printf "%.2f×", b > 0 ? a / b : 0 }')
+ratio=$(awk -v a="$rps" -v b="$base_rps" 'BEGIN { printf "%.2f×", (b > 0) ? a / b : 0 }')
 
 echo
 echo "| figure | GET /tenants/{id} | GET /livez (baseline, same run) | ratio | target | verdict |"
