@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -29,9 +31,18 @@ final class HttpLoad implements AutoCloseable {
      * @param seconds how long the load ran
      * @param samples the latencies of the requests answered 200
      * @param firstError what the first error was, or null
+     * @param gcCount garbage collections in this JVM (server and client alike) while the load ran
+     * @param gcMillis the time those collections took, as the JVM's collector beans count it
      */
     record Phase(
-            long requests, long errors, long bodyBytes, double seconds, LatencySamples samples, String firstError) {
+            long requests,
+            long errors,
+            long bodyBytes,
+            double seconds,
+            LatencySamples samples,
+            String firstError,
+            long gcCount,
+            long gcMillis) {
         /** Requests answered 200 per second of the phase. */
         double perSecond() {
             return seconds > 0 ? (requests - errors) / seconds : 0;
@@ -53,7 +64,9 @@ final class HttpLoad implements AutoCloseable {
                     bodyBytes + other.bodyBytes,
                     seconds + other.seconds,
                     both,
-                    firstError != null ? firstError : other.firstError);
+                    firstError != null ? firstError : other.firstError,
+                    gcCount + other.gcCount,
+                    gcMillis + other.gcMillis);
         }
     }
 
@@ -89,9 +102,31 @@ final class HttpLoad implements AutoCloseable {
 
     /** Drives the load for {@code duration}; blocks the calling thread (never an event loop) until it is over. */
     Phase run(Duration duration) throws Exception {
+        long[] gcBefore = gc();
         CompletableFuture<Phase> done = new CompletableFuture<>();
         vertx.runOnContext(v -> new Run(duration.toNanos(), done).start());
-        return done.get(duration.toMillis() + TimeUnit.MINUTES.toMillis(1), TimeUnit.MILLISECONDS);
+        Phase phase = done.get(duration.toMillis() + TimeUnit.MINUTES.toMillis(1), TimeUnit.MILLISECONDS);
+        long[] gcAfter = gc();
+        return new Phase(
+                phase.requests(),
+                phase.errors(),
+                phase.bodyBytes(),
+                phase.seconds(),
+                phase.samples(),
+                phase.firstError(),
+                gcAfter[0] - gcBefore[0],
+                gcAfter[1] - gcBefore[1]);
+    }
+
+    /** Collections so far and their milliseconds, over every collector of this JVM. */
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, bean.getCollectionCount());
+            millis += Math.max(0, bean.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     /** One phase's state, confined to the client's event loop. */
@@ -154,7 +189,7 @@ final class HttpLoad implements AutoCloseable {
 
         private void finish() {
             double seconds = (System.nanoTime() - started) / 1e9;
-            done.complete(new Phase(requests, errors, bodyBytes, seconds, samples, firstError));
+            done.complete(new Phase(requests, errors, bodyBytes, seconds, samples, firstError, 0, 0));
         }
     }
 

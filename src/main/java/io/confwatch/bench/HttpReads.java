@@ -212,7 +212,7 @@ public final class HttpReads implements Scenario {
                 String.format(
                         Locale.ROOT,
                         "%s: %d requests in %.1f s, %.0f req/s (%.1f MB/s of bodies), %d errors%s; p50 %.2f p99"
-                                + " %.2f max %.2f ms",
+                                + " %.2f max %.2f ms; %d GCs in this JVM, %d ms",
                         phase,
                         figures.requests(),
                         figures.seconds(),
@@ -222,7 +222,9 @@ public final class HttpReads implements Scenario {
                         figures.firstError() == null ? "" : " (first: " + figures.firstError() + ")",
                         figures.latency().p50(),
                         figures.latency().p99(),
-                        figures.latency().max()));
+                        figures.latency().max(),
+                        figures.gcCount(),
+                        figures.gcMillis()));
     }
 
     /**

@@ -12,7 +12,7 @@ class HttpReadsTest {
         for (long i = 0; i < rate; i++) {
             samples.add(millis * 1_000_000);
         }
-        return new HttpLoad.Phase(rate, 0, rate * 100, 1.0, samples, null);
+        return new HttpLoad.Phase(rate, 0, rate * 100, 1.0, samples, null, 1, 3);
     }
 
     @Test
@@ -30,7 +30,7 @@ class HttpReadsTest {
     @Test
     void phasePlus_addsCountsAndMergesLatencies() {
         HttpLoad.Phase fast = phase(99, 1);
-        HttpLoad.Phase slow = new HttpLoad.Phase(2, 1, 50, 1.0, phase(1, 40).samples(), "HTTP 500");
+        HttpLoad.Phase slow = new HttpLoad.Phase(2, 1, 50, 1.0, phase(1, 40).samples(), "HTTP 500", 2, 20);
         HttpLoad.Phase both = fast.plus(slow);
         assertThat(both.requests()).isEqualTo(101);
         assertThat(both.errors()).isEqualTo(1);
@@ -38,6 +38,8 @@ class HttpReadsTest {
         assertThat(both.seconds()).isEqualTo(2.0);
         assertThat(both.perSecond()).isEqualTo(50.0);
         assertThat(both.firstError()).isEqualTo("HTTP 500");
+        assertThat(both.gcCount()).isEqualTo(3);
+        assertThat(both.gcMillis()).isEqualTo(23);
         assertThat(both.latency()).isEqualTo(new Summary(100, 1, 1, 40));
         assertThat(fast.latency().count()).isEqualTo(99);
     }
