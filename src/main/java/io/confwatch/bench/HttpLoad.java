@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections on loopback, each sending its next
- * {@code GET} as soon as the previous answer's body has arrived, to a path picked at random. It runs on a Vert.x
+ * {@code GET} as soon as the previous answer's body has arrived (or, paced, when it is next due), to a path picked at
+ * random. Latency runs from the moment a request is handed to the client to the end of its answer's body; a paced
+ * request sent late is timed from when it was sent, not from when it was due (no correction for coordinated
+ * omission), so a paced run is meaningful only well below the rate the machine can reach. It runs on a Vert.x
  * instance of its own with one event loop, so it never shares a thread with the server under test (it does share the
  * machine's CPUs). No {@code If-None-Match} is sent: every answer is a full body.
  */
@@ -100,11 +103,26 @@ final class HttpLoad implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(connections));
     }
 
-    /** Drives the load for {@code duration}; blocks the calling thread (never an event loop) until it is over. */
+    /** Drives the load unpaced for {@code duration}; blocks the calling thread (never an event loop) until it is over. */
     Phase run(Duration duration) throws Exception {
+        return run(duration, 0);
+    }
+
+    /**
+     * Drives the load for {@code duration}; blocks the calling thread (never an event loop) until it is over.
+     *
+     * @param rate requests per second over all connections, each connection sending on a fixed schedule (a request
+     *     that falls behind goes as soon as the previous answer is in); 0 for none: each connection sends its next
+     *     request as soon as the previous answer is in
+     */
+    Phase run(Duration duration, double rate) throws Exception {
+        if (rate < 0) {
+            throw new IllegalArgumentException("rate must be 0 or more: " + rate);
+        }
+        double intervalNanos = rate > 0 ? connections * 1e9 / rate : 0;
         long[] gcBefore = gc();
         CompletableFuture<Phase> done = new CompletableFuture<>();
-        vertx.runOnContext(v -> new Run(duration.toNanos(), done).start());
+        vertx.runOnContext(v -> new Run(duration.toNanos(), intervalNanos, done).start());
         Phase phase = done.get(duration.toMillis() + TimeUnit.MINUTES.toMillis(1), TimeUnit.MILLISECONDS);
         long[] gcAfter = gc();
         return new Phase(
@@ -136,31 +154,52 @@ final class HttpLoad implements AutoCloseable {
         private final long started = System.nanoTime();
         private final long deadline;
         private final CompletableFuture<Phase> done;
+        /** Between two requests of one connection when paced, else 0. */
+        private final double intervalNanos;
+        /** Per connection, when its next request is due (paced runs only). */
+        private final long[] due = new long[connections];
+
         private long requests;
         private long errors;
         private long bodyBytes;
         private String firstError;
         private int running;
 
-        Run(long nanos, CompletableFuture<Phase> done) {
+        Run(long nanos, double intervalNanos, CompletableFuture<Phase> done) {
             this.deadline = started + nanos;
+            this.intervalNanos = intervalNanos;
             this.done = done;
         }
 
         void start() {
             running = connections;
             for (int i = 0; i < connections; i++) {
-                next();
+                // Paced connections start staggered over one interval, so the requests spread evenly.
+                due[i] = started + (long) (intervalNanos * i / connections);
+                next(i);
             }
         }
 
-        private void next() {
-            if (System.nanoTime() - deadline >= 0) {
+        /** Sends connection {@code i}'s next request now, or when it is due, or stops that connection at the end. */
+        private void next(int i) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
                 if (--running == 0) {
                     finish();
                 }
                 return;
             }
+            long wait = due[i] - now;
+            if (intervalNanos > 0 && wait > 0) {
+                // Vert.x timers count whole milliseconds; a late send is caught up by the fixed schedule.
+                vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> send(i));
+            } else {
+                send(i);
+            }
+        }
+
+        private void send(int i) {
+            due[i] += (long) intervalNanos;
             String path = paths.get(random.nextInt(paths.size()));
             long sent = System.nanoTime();
             client.request(HttpMethod.GET, path)
@@ -183,7 +222,7 @@ final class HttpLoad implements AutoCloseable {
                                         : ar.cause().toString();
                             }
                         }
-                        next();
+                        next(i);
                     });
         }
 

@@ -53,6 +53,7 @@ public final class HttpReads implements Scenario {
         int tenantCount = context.options().httpTenants();
         int perTenant = context.options().httpEntities();
         int connections = context.options().connections();
+        int rate = context.options().httpRate();
         Duration duration = context.options().duration();
         DatabaseTarget target = context.database().fresh("bench_http");
         List<UUID> tenants;
@@ -81,30 +82,32 @@ public final class HttpReads implements Scenario {
                         name(),
                         String.format(
                                 Locale.ROOT,
-                                "%d tenants × %d entities, %d connections, full bodies (no If-None-Match); one full"
-                                        + " reload took %.0f ms before the load; warm-up %d rounds of %.1f s (req/s %s; %s)",
+                                "%d tenants × %d entities, %d connections, %s, full bodies (no If-None-Match); one"
+                                        + " full reload took %.0f ms before the load; warm-up (unpaced) %d rounds of %.1f"
+                                        + " s (req/s %s; %s)",
                                 tenantCount,
                                 perTenant,
                                 connections,
+                                rate > 0 ? "paced to " + rate + " req/s in all" : "unpaced closed loop",
                                 first.meanMillis(),
                                 warm.rounds().size(),
                                 warm.round().toMillis() / 1e3,
                                 warm.describe(),
                                 warm.steady() ? "steady" : "not steady yet, stopped at the cap"));
                 Duration half = duration.dividedBy(2);
-                HttpLoad.Phase before = load.run(half);
+                HttpLoad.Phase before = load.run(half, rate);
                 AtomicBoolean running = new AtomicBoolean(true);
                 Reloads[] during = new Reloads[1];
                 Thread reloader = new Thread(() -> during[0] = reloadWhile(confWatch, running), "bench-full-reloads");
                 reloader.start();
                 try {
-                    reloading = load.run(duration);
+                    reloading = load.run(duration, rate);
                 } finally {
                     running.set(false);
                     reloader.join(RELOAD_TIMEOUT.toMillis());
                 }
                 reloads = during[0] != null ? during[0] : new Reloads(0, 0, 0, "the reload thread did not finish");
-                HttpLoad.Phase after = load.run(half);
+                HttpLoad.Phase after = load.run(half, rate);
                 rest = before.plus(after);
                 detail(context, "at rest, before", before);
                 detail(context, "at rest, after", after);
@@ -137,7 +140,8 @@ public final class HttpReads implements Scenario {
                 ? reloading.latency().p99() / rest.latency().p99()
                 : Double.NaN;
         boolean valid = rest.errors() == 0 && reloading.errors() == 0 && reloads.withinPhase() > 0;
-        String size = " (" + tenantCount + "×" + perTenant + ", " + connections + " conns)";
+        String size = " (" + tenantCount + "×" + perTenant + ", " + connections + " conns"
+                + (rate > 0 ? ", paced to " + rate + " req/s" : "") + ")";
         return List.of(
                 new ResultRow(
                         name() + " p99, during full reload vs at rest" + size,

@@ -44,6 +44,7 @@ final class BenchCommand implements Cli.Command {
         int httpTenants = d.httpTenants();
         int httpEntities = d.httpEntities();
         int connections = d.connections();
+        int httpRate = d.httpRate();
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
             if (i + 1 >= options.size()) {
@@ -68,6 +69,7 @@ final class BenchCommand implements Cli.Command {
                 case "--http-tenants" -> httpTenants = positive(option, value);
                 case "--http-entities" -> httpEntities = positive(option, value);
                 case "--connections" -> connections = positive(option, value);
+                case "--http-rate" -> httpRate = value.equals("0") ? 0 : positive(option, value);
                 case "--duration" -> {
                     try {
                         duration = Durations.parse(value);
@@ -100,7 +102,8 @@ final class BenchCommand implements Cli.Command {
                 clients,
                 httpTenants,
                 httpEntities,
-                connections);
+                connections,
+                httpRate);
     }
 
     private static int positive(String option, String value) {
@@ -122,6 +125,7 @@ final class BenchCommand implements Cli.Command {
                                                      [--tenants N] [--entities M] [--duration 5s]
                                                      [--flood-tenants N] [--hints-per-second N] [--clients 1,16]
                                                      [--http-tenants N] [--http-entities M] [--connections C]
+                                                     [--http-rate R]
 
                 Runs benchmark scenarios on a durable embedded PostgreSQL (a fresh database per scenario), or on the
                 configured database (PG* or CONFWATCH_DATABASE_URL) when one is set, and prints a table:
@@ -141,7 +145,8 @@ final class BenchCommand implements Cli.Command {
                   http-reads        GET /tenants/{id} over --connections (16) keep-alive loopback connections from a
                                     closed-loop client in this JVM, random tenants of --http-tenants (1000) x
                                     --http-entities (20), full bodies, for --duration: p99 while reloadAll() runs
-                                    back to back vs p99 at rest, and req/s of both (the client shares the CPUs)
+                                    back to back vs p99 at rest, and req/s of both (the client shares the CPUs);
+                                    --http-rate R paces both phases to R req/s in all (default 0: unpaced)
 
                 Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
                 2 on bad options.

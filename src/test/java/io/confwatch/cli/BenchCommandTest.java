@@ -16,6 +16,7 @@ class BenchCommandTest {
         assertThat(options.httpTenants()).isEqualTo(1_000);
         assertThat(options.httpEntities()).isEqualTo(20);
         assertThat(options.connections()).isEqualTo(16);
+        assertThat(options.httpRate()).isZero();
     }
 
     @Test
@@ -25,11 +26,13 @@ class BenchCommandTest {
                 "--http-tenants", "50",
                 "--http-entities", "3",
                 "--connections", "4",
+                "--http-rate", "3000",
                 "--duration", "2s"));
         assertThat(options.scenarios()).containsExactly("http-reads");
         assertThat(options.httpTenants()).isEqualTo(50);
         assertThat(options.httpEntities()).isEqualTo(3);
         assertThat(options.connections()).isEqualTo(4);
+        assertThat(options.httpRate()).isEqualTo(3000);
         assertThat(options.duration()).hasSeconds(2);
     }
 
@@ -38,5 +41,9 @@ class BenchCommandTest {
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--connections", "0")))
                 .isInstanceOf(Cli.UsageException.class)
                 .hasMessageContaining("--connections");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--http-rate", "-5")))
+                .isInstanceOf(Cli.UsageException.class)
+                .hasMessageContaining("--http-rate");
+        assertThat(BenchCommand.parse(List.of("--http-rate", "0")).httpRate()).isZero();
     }
 }
