@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
 public final class HttpReads implements Scenario {
     private static final double RATIO_TARGET = 2;
     private static final Duration WARM_UP_ROUND = Duration.ofSeconds(1);
-    private static final Duration MAX_WARM_UP = Duration.ofSeconds(20);
+    private static final Duration MIN_WARM_UP = Duration.ofSeconds(10);
+    private static final Duration MAX_WARM_UP = Duration.ofSeconds(30);
     private static final double STEADY = 0.10;
     private static final Duration RELOAD_TIMEOUT = Duration.ofMinutes(2);
 
@@ -169,13 +170,15 @@ public final class HttpReads implements Scenario {
     }
 
     /**
-     * Loads until the JIT has settled: rounds of a second (or {@code duration}, if shorter) until the last three rounds'
-     * req/s are within 10 % of their mean, for at most four phases' length or 20 s. Both the client and the server warm up in this
-     * JVM on the same CPUs, which takes several seconds on a busy 2-core machine.
+     * Loads until the JIT has settled: rounds of a second (or {@code duration}, if shorter) for at least 10 s (or two
+     * phases' length, if shorter) and until the last three rounds' req/s are within 10 % of their mean, for at most 30 s
+     * (or six phases' length). Both the client and the server warm up in this JVM on the same CPUs: on a busy 2-core
+     * machine req/s climbed for 8–15 s, with plateaus on the way, before it settled.
      */
     private static WarmUp warmUp(HttpLoad load, Duration duration) throws Exception {
-        Duration round = duration.compareTo(WARM_UP_ROUND) < 0 ? duration : WARM_UP_ROUND;
-        Duration cap = duration.multipliedBy(4).compareTo(MAX_WARM_UP) < 0 ? duration.multipliedBy(4) : MAX_WARM_UP;
+        Duration round = min(duration, WARM_UP_ROUND);
+        Duration least = min(duration.multipliedBy(2), MIN_WARM_UP);
+        Duration cap = min(duration.multipliedBy(6), MAX_WARM_UP);
         List<HttpLoad.Phase> rounds = new ArrayList<>();
         long started = System.nanoTime();
         while (true) {
@@ -184,13 +187,17 @@ public final class HttpReads implements Scenario {
                 throw new IllegalStateException("no request succeeded during the warm-up: " + phase.firstError());
             }
             rounds.add(phase);
-            if (isSteady(rounds)) {
+            if (System.nanoTime() - started >= least.toNanos() && isSteady(rounds)) {
                 return new WarmUp(rounds, round, true);
             }
             if (System.nanoTime() - started >= cap.toNanos()) {
                 return new WarmUp(rounds, round, false);
             }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Whether the last three rounds' req/s are all within 10 % of their mean. */
