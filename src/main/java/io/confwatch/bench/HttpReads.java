@@ -100,6 +100,8 @@ public final class HttpReads implements Scenario {
                 AtomicBoolean running = new AtomicBoolean(true);
                 Reloads[] during = new Reloads[1];
                 Thread reloader = new Thread(() -> during[0] = reloadWhile(confWatch, running), "bench-full-reloads");
+                // Bounded by RELOAD_TIMEOUT; a daemon, so a stuck reload cannot keep the bench's JVM alive.
+                reloader.setDaemon(true);
                 reloader.start();
                 try {
                     reloading = load.run(duration, rate);
