@@ -15,6 +15,11 @@ import java.util.List;
  * @param floodTenants tenants the hint flood spreads over
  * @param hintsPerSecond hints per second in the flood
  * @param clients writer client counts for {@code writer-tps}
+ * @param httpTenants tenants {@code http-reads} seeds and reads at random
+ * @param httpEntities entities per tenant for {@code http-reads}
+ * @param connections keep-alive connections of {@code http-reads}' load generator
+ * @param httpRate requests per second {@code http-reads} paces its measured phases to, or 0 for as fast as the closed
+ *     loop goes
  */
 public record BenchOptions(
         List<String> scenarios,
@@ -25,10 +30,14 @@ public record BenchOptions(
         Duration duration,
         int floodTenants,
         int hintsPerSecond,
-        List<Integer> clients) {
+        List<Integer> clients,
+        int httpTenants,
+        int httpEntities,
+        int connections,
+        int httpRate) {
     /** Every scenario, in the order they run by default. */
-    public static final List<String> ALL =
-            List.of("propagation-idle", "delta-10k", "cold-start", "writer-tps", "hint-flood", "poll-mode");
+    public static final List<String> ALL = List.of(
+            "propagation-idle", "delta-10k", "cold-start", "writer-tps", "hint-flood", "poll-mode", "http-reads");
 
     /** Copies the lists. */
     public BenchOptions {
@@ -38,6 +47,7 @@ public record BenchOptions(
 
     /** The defaults: every scenario at sizes that finish in a few minutes on a 2-core machine. */
     public static BenchOptions defaults() {
-        return new BenchOptions(ALL, 300, 10_000, 2_000, 50, Duration.ofSeconds(5), 1_000, 20_000, List.of(1, 16));
+        return new BenchOptions(
+                ALL, 300, 10_000, 2_000, 50, Duration.ofSeconds(5), 1_000, 20_000, List.of(1, 16), 1_000, 20, 16, 0);
     }
 }

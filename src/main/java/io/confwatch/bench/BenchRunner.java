@@ -15,7 +15,8 @@ public final class BenchRunner {
             "cold-start", new ColdStart(),
             "writer-tps", new WriterTps(),
             "hint-flood", new HintFlood(),
-            "poll-mode", new PollMode());
+            "poll-mode", new PollMode(),
+            "http-reads", new HttpReads());
 
     private BenchRunner() {}
 

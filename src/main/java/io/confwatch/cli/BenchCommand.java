@@ -41,6 +41,10 @@ final class BenchCommand implements Cli.Command {
         int floodTenants = d.floodTenants();
         int hints = d.hintsPerSecond();
         List<Integer> clients = d.clients();
+        int httpTenants = d.httpTenants();
+        int httpEntities = d.httpEntities();
+        int connections = d.connections();
+        int httpRate = d.httpRate();
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
             if (i + 1 >= options.size()) {
@@ -62,6 +66,10 @@ final class BenchCommand implements Cli.Command {
                 case "--entities" -> entities = positive(option, value);
                 case "--flood-tenants" -> floodTenants = positive(option, value);
                 case "--hints-per-second" -> hints = positive(option, value);
+                case "--http-tenants" -> httpTenants = positive(option, value);
+                case "--http-entities" -> httpEntities = positive(option, value);
+                case "--connections" -> connections = positive(option, value);
+                case "--http-rate" -> httpRate = value.equals("0") ? 0 : positive(option, value);
                 case "--duration" -> {
                     try {
                         duration = Durations.parse(value);
@@ -82,7 +90,20 @@ final class BenchCommand implements Cli.Command {
                 default -> throw new Cli.UsageException("unknown option '" + option + "'");
             }
         }
-        return new BenchOptions(scenarios, samples, big, tenants, entities, duration, floodTenants, hints, clients);
+        return new BenchOptions(
+                scenarios,
+                samples,
+                big,
+                tenants,
+                entities,
+                duration,
+                floodTenants,
+                hints,
+                clients,
+                httpTenants,
+                httpEntities,
+                connections,
+                httpRate);
     }
 
     private static int positive(String option, String value) {
@@ -103,6 +124,8 @@ final class BenchCommand implements Cli.Command {
                 Usage: java -jar confwatch.jar bench [--scenarios a,b] [--samples N] [--big-tenant N]
                                                      [--tenants N] [--entities M] [--duration 5s]
                                                      [--flood-tenants N] [--hints-per-second N] [--clients 1,16]
+                                                     [--http-tenants N] [--http-entities M] [--connections C]
+                                                     [--http-rate R]
 
                 Runs benchmark scenarios on a durable embedded PostgreSQL (a fresh database per scenario), or on the
                 configured database (PG* or CONFWATCH_DATABASE_URL) when one is set, and prints a table:
@@ -119,6 +142,11 @@ final class BenchCommand implements Cli.Command {
                                     version bumps (lag p99, loads), then duplicate hints (loads), heap before/after
                   poll-mode         a worker with CONFWATCH_MODE=poll and a 1 s interval: --samples/15 changes at
                                     random phases, p99 against one interval + one tenant load
+                  http-reads        GET /tenants/{id} over --connections (16) keep-alive loopback connections from a
+                                    closed-loop client in this JVM, random tenants of --http-tenants (1000) x
+                                    --http-entities (20), full bodies, for --duration: p99 while reloadAll() runs
+                                    back to back vs p99 at rest, and req/s of both (the client shares the CPUs);
+                                    --http-rate R paces both phases to R req/s in all (default 0: unpaced)
 
                 Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
                 2 on bad options.

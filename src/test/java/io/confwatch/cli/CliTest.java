@@ -158,7 +158,13 @@ class CliTest {
                 "--hints-per-second",
                 "80",
                 "--clients",
-                "1,2");
+                "1,2",
+                "--http-tenants",
+                "5",
+                "--http-entities",
+                "3",
+                "--connections",
+                "2");
         String table = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(table + err()).isZero();
         assertThat(table)
@@ -170,9 +176,11 @@ class CliTest {
                 .contains("writer-tps notify off vs no triggers")
                 .contains("hint-flood lag p99", "hint-flood loads per tenant, duplicate hints")
                 .contains("poll-mode 1 s interval p99")
+                .contains("http-reads p99, during full reload vs at rest (5×3, 2 conns)")
+                .contains("http-reads req/s, during full reload vs at rest")
                 .doesNotContain("failed:");
         assertThat(table.lines().filter(l -> l.startsWith("| ")).filter(l -> l.matches(".*\\| (PASS|MISS|INFO) +\\|$")))
-                .hasSize(15);
+                .hasSize(17);
     }
 
     @Test
