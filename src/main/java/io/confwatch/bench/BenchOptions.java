@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param scenarios scenario names, in the order to run them
  * @param samples changes measured per propagation series
+ * @param warmup changes made, and not measured, before each propagation series (ours and the baseline alike), so
+ *     both are timed as the compiled code a long-running process runs rather than the interpreter
  * @param bigTenantEntities entities in the large tenant of {@code delta-10k}
  * @param tenants tenants for {@code cold-start}
  * @param entitiesPerTenant entities per tenant for {@code cold-start}
@@ -24,6 +26,7 @@ import java.util.List;
 public record BenchOptions(
         List<String> scenarios,
         int samples,
+        int warmup,
         int bigTenantEntities,
         int tenants,
         int entitiesPerTenant,
@@ -48,6 +51,19 @@ public record BenchOptions(
     /** The defaults: every scenario at sizes that finish in a few minutes on a 2-core machine. */
     public static BenchOptions defaults() {
         return new BenchOptions(
-                ALL, 300, 10_000, 2_000, 50, Duration.ofSeconds(5), 1_000, 20_000, List.of(1, 16), 1_000, 20, 16, 0);
+                ALL,
+                300,
+                2_000,
+                10_000,
+                2_000,
+                50,
+                Duration.ofSeconds(5),
+                1_000,
+                20_000,
+                List.of(1, 16),
+                1_000,
+                20,
+                16,
+                0);
     }
 }

@@ -38,6 +38,8 @@ public final class DeltaLoad implements Scenario {
                 Connection sql = BenchDatabase.connect(target)) {
             PropagationProbe largeProbe = new PropagationProbe(confWatch, sql, large);
             PropagationProbe smallProbe = new PropagationProbe(confWatch, sql, small);
+            largeProbe.warmUp(context.options().warmup() / 2);
+            smallProbe.warmUp(context.options().warmup() / 2);
             for (int i = 0; i < samples; i++) {
                 lost += record(largeProbe.once(i), largeMs);
                 Thread.sleep(PropagationIdle.PAUSE.toMillis());

@@ -32,6 +32,9 @@ public final class PropagationIdle implements Scenario {
             tenant = Seeder.tenant(sql, "propagation", ENTITIES);
         }
         // The baseline runs first, with no worker listening, so neither steals the other's CPU.
+        if (context.options().warmup() > 0) {
+            ListenBaseline.measure(target, tenant, context.options().warmup(), Duration.ZERO);
+        }
         List<ListenBaseline.Sample> bare = ListenBaseline.measure(target, tenant, samples, PAUSE);
         Summary received =
                 Summary.of(bare.stream().map(ListenBaseline.Sample::received).toList());
@@ -43,6 +46,7 @@ public final class PropagationIdle implements Scenario {
         try (ConfWatch confWatch = context.startWorker(target);
                 Connection sql = BenchDatabase.connect(target)) {
             PropagationProbe probe = new PropagationProbe(confWatch, sql, tenant);
+            probe.warmUp(context.options().warmup());
             for (int i = 0; i < samples; i++) {
                 OptionalDouble millis = probe.once(i);
                 if (millis.isPresent()) {

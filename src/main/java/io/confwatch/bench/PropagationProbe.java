@@ -40,6 +40,13 @@ public final class PropagationProbe {
         }
     }
 
+    /** Makes {@code changes} changes back to back, each awaited and none measured: the JIT's warm-up. */
+    public void warmUp(int changes) throws SQLException {
+        for (int i = 0; i < changes; i++) {
+            once(-1 - i);
+        }
+    }
+
     /** One change; its commit-returned → installed time in milliseconds, or empty if it did not arrive in 10 s. */
     public OptionalDouble once(long value) throws SQLException {
         long expected = ++version;

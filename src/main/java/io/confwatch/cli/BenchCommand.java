@@ -34,6 +34,7 @@ final class BenchCommand implements Cli.Command {
         BenchOptions d = BenchOptions.defaults();
         List<String> scenarios = d.scenarios();
         int samples = d.samples();
+        int warmup = d.warmup();
         int big = d.bigTenantEntities();
         int tenants = d.tenants();
         int entities = d.entitiesPerTenant();
@@ -61,6 +62,7 @@ final class BenchCommand implements Cli.Command {
                     }
                 }
                 case "--samples" -> samples = positive(option, value);
+                case "--warmup" -> warmup = nonNegative(option, value);
                 case "--big-tenant" -> big = positive(option, value);
                 case "--tenants" -> tenants = positive(option, value);
                 case "--entities" -> entities = positive(option, value);
@@ -93,6 +95,7 @@ final class BenchCommand implements Cli.Command {
         return new BenchOptions(
                 scenarios,
                 samples,
+                warmup,
                 big,
                 tenants,
                 entities,
@@ -104,6 +107,10 @@ final class BenchCommand implements Cli.Command {
                 httpEntities,
                 connections,
                 httpRate);
+    }
+
+    private static int nonNegative(String option, String value) {
+        return "0".equals(value) ? 0 : positive(option, value);
     }
 
     private static int positive(String option, String value) {
@@ -121,7 +128,8 @@ final class BenchCommand implements Cli.Command {
     @Override
     public String help() {
         return """
-                Usage: java -jar confwatch.jar bench [--scenarios a,b] [--samples N] [--big-tenant N]
+                Usage: java -jar confwatch.jar bench [--scenarios a,b] [--samples N] [--warmup N]
+                                                     [--big-tenant N]
                                                      [--tenants N] [--entities M] [--duration 5s]
                                                      [--flood-tenants N] [--hints-per-second N] [--clients 1,16]
                                                      [--http-tenants N] [--http-entities M] [--connections C]
@@ -133,7 +141,8 @@ final class BenchCommand implements Cli.Command {
 
                 Scenarios (default: all, in this order):
                   propagation-idle  --samples single-row updates 20 ms apart, commit returned -> installed, p50/p99;
-                                    baseline: a bare pgjdbc LISTEN client + one tenant load; and a 5 s poller (model)
+                                    baseline: a bare pgjdbc LISTEN client + one tenant load; and a 5 s poller (model);
+                                    each series (ours and the baseline) follows --warmup (2000) unmeasured changes
                   delta-10k         a one-row change in a --big-tenant (10000) entity tenant vs a 10-entity tenant
                   cold-start        --tenants (2000) x --entities (50): start to ready, heap per entity after GC
                   writer-tps        --clients (1,16) JDBC writers for --duration (5s): ConfWatch triggers vs a

@@ -75,6 +75,23 @@ class DeltaLoadTest {
     }
 
     @Test
+    void monitorMovedToAnotherTenant_leavesOneAndJoinsTheOther() {
+        UUID from = db.tenant("from");
+        UUID to = db.tenant("to");
+        UUID moved = db.monitor(from, "moved", monitorOn("moving"));
+        UUID stays = db.monitor(from, "stays", monitorOn("staying"));
+        TenantSnapshot fromBefore = db.heldCurrent(confWatch, from);
+        TenantSnapshot toBefore = db.heldCurrent(confWatch, to);
+
+        db.execute("update confwatch.monitors set tenant_id = '" + to + "' where id = '" + moved + "'");
+
+        TenantSnapshot fromAfter = held(confWatch, from, fromBefore.version() + 1);
+        TenantSnapshot toAfter = held(confWatch, to, toBefore.version() + 1);
+        assertThat(fromAfter.monitors()).extracting(Monitor::id).containsExactly(stays);
+        assertThat(toAfter.monitors()).extracting(Monitor::id).containsExactly(moved);
+    }
+
+    @Test
     void manualReload_rowsChangedWithTriggersDisabled_servesNewContentAtTheSameVersion() {
         UUID tenant = db.tenant("restored");
         UUID monitor = db.monitor(tenant, "m", monitorOn("ethereum_mainnet"));
