@@ -59,9 +59,14 @@ public enum Setting {
             "Cap on the listener's reconnect delay; it retries forever. Kept below probe interval + probe timeout, so "
                     + "a database that comes back is heard within one probe bound."),
     CONFWATCH_POLL_INTERVAL("1s", null, "Versioned sweep interval in `poll` mode."),
-    CONFWATCH_SWEEP_INTERVAL("30s", null, "Versioned sweep interval in `listen` mode (±10% jitter)."),
+    CONFWATCH_SWEEP_INTERVAL(
+            "30s",
+            null,
+            "Versioned sweep interval in `listen` mode (jittered: each wait up to 20% shorter, never longer)."),
     CONFWATCH_FULL_RELOAD_INTERVAL(
-            "15m", null, "Unconditional reload of every owned tenant (±10% jitter); catches trigger-less writes."),
+            "15m",
+            null,
+            "Unconditional reload of every owned tenant (jittered: up to 20% shorter, never longer); catches trigger-less writes."),
     CONFWATCH_LOAD_BATCH_SIZE("500", null, "Tenants per query in the initial and full loads (1–10000)."),
     CONFWATCH_DELTA_MAX_VERSIONS(
             "64",

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VersionSweeper {
     private static final Logger log = LoggerFactory.getLogger(VersionSweeper.class);
-    private static final double JITTER = 0.10;
+    /** Each wait is up to this fraction shorter than its interval, never longer. */
+    private static final double JITTER = 0.20;
 
     private final Vertx vertx;
     private final SnapshotLoader loader;
@@ -139,11 +140,21 @@ public final class VersionSweeper {
         return lastFullReloadAt;
     }
 
+    /**
+     * Runs {@code body} every {@code interval} counted from one start to the next, never two at once: a run that takes
+     * longer than its wait is followed by the next at once. Never waits longer than the interval, so poll mode sees a
+     * change within one interval plus one load.
+     */
     private void loop(String name, Duration interval, Supplier<Future<?>> body) {
+        schedule(name, interval, body, jittered(interval));
+    }
+
+    private void schedule(String name, Duration interval, Supplier<Future<?>> body, long delayMillis) {
         if (stopped) {
             return;
         }
-        long timer = vertx.setTimer(jittered(interval), id -> {
+        long timer = vertx.setTimer(Math.max(1, delayMillis), id -> {
+            long started = System.nanoTime();
             Future<?> run;
             try {
                 run = body.get();
@@ -151,7 +162,8 @@ public final class VersionSweeper {
                 run = Future.failedFuture(e);
             }
             run.onFailure(e -> log.warn("The {} failed; the next one is scheduled: {}", name, e.toString()))
-                    .onComplete(ar -> loop(name, interval, body));
+                    .onComplete(ar -> schedule(
+                            name, interval, body, jittered(interval) - (System.nanoTime() - started) / 1_000_000));
         });
         timers.put(name, timer);
     }
@@ -171,9 +183,10 @@ public final class VersionSweeper {
         return snapshot.loadedAt().isAfter(asked);
     }
 
+    /** A wait of {@code interval} less up to {@link #JITTER} of it, so pods drift apart without ever waiting longer. */
     static long jittered(Duration interval) {
         long millis = Math.max(1, interval.toMillis());
         long spread = (long) (millis * JITTER);
-        return Math.max(1, millis - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1));
+        return Math.max(1, millis - ThreadLocalRandom.current().nextLong(spread + 1));
     }
 }
