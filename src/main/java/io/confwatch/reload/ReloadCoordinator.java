@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,11 +39,13 @@ public final class ReloadCoordinator {
     private final Predicate<UUID> owns;
     private final Runnable onOverflow;
 
-    private final Map<UUID, ReadRequest> queued = new LinkedHashMap<>();
+    private final ReadQueue queued = new ReadQueue();
     private final Set<UUID> loading = new HashSet<>();
     private final TenantHealth health;
     private final TenantReads reads;
     private int readsInFlight;
+    // Full reloads take one connection at most, so they slow neither hints nor the readers of the cache much.
+    private int bulkReadsInFlight;
     private Promise<Void> drained;
 
     /** A read that failed and is being retried; shown in {@code /status}. */
@@ -95,13 +96,16 @@ public final class ReloadCoordinator {
                 done.complete();
                 return;
             }
-            enqueue(tenant, cause, forced, -1, done);
+            enqueue(tenant, cause, forced, false, -1, done);
             dispatch();
         });
         return done.future();
     }
 
-    /** Queues reads of many tenants at once; they are read in batches. */
+    /**
+     * Queues reads of many tenants at once; they are read in batches. Forced ones (full reloads) wait in the bulk lane:
+     * behind every other read, one batch in flight at a time.
+     */
     public Future<Void> requestAll(Collection<UUID> tenants, ReloadCause cause, boolean forced) {
         List<Future<Void>> all = new ArrayList<>(tenants.size());
         Promise<Void> queuedAll = Promise.promise();
@@ -110,7 +114,7 @@ public final class ReloadCoordinator {
                 if (owns.test(tenant)) {
                     Promise<Void> done = Promise.promise();
                     all.add(done.future());
-                    enqueue(tenant, cause, forced, -1, done);
+                    enqueue(tenant, cause, forced, forced, -1, done);
                 }
             }
             dispatch();
@@ -156,7 +160,7 @@ public final class ReloadCoordinator {
     public Future<Void> drain() {
         Promise<Void> promise = Promise.promise();
         onContext(() -> {
-            queued.values().forEach(request -> request.waiters.forEach(Promise::tryComplete));
+            queued.all().forEach(request -> request.waiters.forEach(Promise::tryComplete));
             queued.clear();
             if (readsInFlight == 0) {
                 promise.complete();
@@ -183,18 +187,19 @@ public final class ReloadCoordinator {
             metrics.hint(HintOutcome.STALE);
             return;
         }
-        if (pending == null && queued.size() >= settings.maxPending()) {
+        if (pending == null && queued.urgentSize() >= settings.maxPending()) {
             metrics.hintDropped();
             onOverflow.run();
             return;
         }
         metrics.hint(HintOutcome.ACCEPTED);
-        enqueue(tenant, ReloadCause.NOTIFY, false, hint.version(), null);
+        enqueue(tenant, ReloadCause.NOTIFY, false, false, hint.version(), null);
         dispatch();
     }
 
-    private void enqueue(UUID tenant, ReloadCause cause, boolean forced, long hintedVersion, Promise<Void> done) {
-        ReadRequest request = queued.computeIfAbsent(tenant, t -> new ReadRequest(cause));
+    private void enqueue(
+            UUID tenant, ReloadCause cause, boolean forced, boolean bulk, long hintedVersion, Promise<Void> done) {
+        ReadRequest request = queued.request(tenant, cause, bulk);
         request.forced |= forced;
         request.hintedVersion = Math.max(request.hintedVersion, hintedVersion);
         if (hintedVersion >= 0) {
@@ -211,43 +216,27 @@ public final class ReloadCoordinator {
         while (readsInFlight < settings.maxConcurrentLoads() && !queued.isEmpty()) {
             List<UUID> batch = new ArrayList<>();
             List<ReadRequest> requests = new ArrayList<>();
-            Iterator<Map.Entry<UUID, ReadRequest>> it = queued.entrySet().iterator();
-            while (it.hasNext() && batch.size() < settings.batchSize()) {
-                Map.Entry<UUID, ReadRequest> entry = it.next();
-                if (loading.contains(entry.getKey())) {
-                    continue;
-                }
-                ReadRequest request = entry.getValue();
-                Optional<TenantSnapshot> held = cache.get(entry.getKey());
-                if (!request.forced
-                        && request.waiters.isEmpty()
-                        && held.isPresent()
-                        && request.hintedVersion >= 0
-                        && request.hintedVersion <= held.get().version()) {
-                    // Queued behind a read that has since brought this version in.
-                    it.remove();
-                    continue;
-                }
-                boolean check = TenantReads.needsVersionCheck(request, held);
-                if (check && !batch.isEmpty()) {
-                    // Checked alone, in a read of its own (next round of this loop).
-                    continue;
-                }
-                it.remove();
-                batch.add(entry.getKey());
-                requests.add(request);
-                if (check) {
-                    break;
-                }
+            boolean bulk = false;
+            take(queued.lane(false), batch, requests);
+            if (batch.isEmpty() && bulkReadsInFlight == 0) {
+                bulk = true;
+                take(queued.lane(true), batch, requests);
             }
             if (batch.isEmpty()) {
                 return;
             }
             loading.addAll(batch);
             readsInFlight++;
+            boolean inBulk = bulk;
+            if (inBulk) {
+                bulkReadsInFlight++;
+            }
             long started = System.nanoTime();
             reads.read(batch, requests).onComplete(ar -> {
                 readsInFlight--;
+                if (inBulk) {
+                    bulkReadsInFlight--;
+                }
                 loading.removeAll(batch);
                 metrics.reloadDuration(System.nanoTime() - started);
                 for (ReadRequest request : requests) {
@@ -262,8 +251,40 @@ public final class ReloadCoordinator {
         }
     }
 
+    /** Moves up to one batch of readable requests from {@code lane} into {@code batch} and {@code requests}. */
+    private void take(Iterator<Map.Entry<UUID, ReadRequest>> lane, List<UUID> batch, List<ReadRequest> requests) {
+        while (lane.hasNext() && batch.size() < settings.batchSize()) {
+            Map.Entry<UUID, ReadRequest> entry = lane.next();
+            if (loading.contains(entry.getKey())) {
+                continue;
+            }
+            ReadRequest request = entry.getValue();
+            Optional<TenantSnapshot> held = cache.get(entry.getKey());
+            if (!request.forced
+                    && request.waiters.isEmpty()
+                    && held.isPresent()
+                    && request.hintedVersion >= 0
+                    && request.hintedVersion <= held.get().version()) {
+                // Queued behind a read that has since brought this version in.
+                lane.remove();
+                continue;
+            }
+            boolean check = TenantReads.needsVersionCheck(request, held);
+            if (check && !batch.isEmpty()) {
+                // Checked alone, in a read of its own (next round of the dispatch loop).
+                continue;
+            }
+            lane.remove();
+            batch.add(entry.getKey());
+            requests.add(request);
+            if (check) {
+                return;
+            }
+        }
+    }
+
     private void retry(UUID tenant, ReadRequest failed) {
-        enqueue(tenant, failed.cause, failed.forced, -1, null);
+        enqueue(tenant, failed.cause, failed.forced, false, -1, null);
         dispatch();
     }
 

@@ -1,0 +1,63 @@
+package io.confwatch.it;
+
+import static io.confwatch.it.Fixtures.held;
+import static io.confwatch.it.Fixtures.monitorOn;
+import static io.confwatch.it.Fixtures.reloads;
+import static io.confwatch.it.Fixtures.within;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.confwatch.ConfWatch;
+import io.confwatch.config.WorkerConfig;
+import io.confwatch.model.EntityKind;
+import io.confwatch.model.TenantSnapshot;
+import io.confwatch.testing.PostgresExtension;
+import io.confwatch.testing.TestDatabase;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A full reload waits in a lane of its own: a hint that arrives while thousands of tenants are queued for it is read
+ * before them, not after.
+ */
+@ExtendWith(PostgresExtension.class)
+class FullReloadLaneTest {
+    private static final int TENANTS = 3_000;
+    private static ConfWatch confWatch;
+    private static Fixtures db;
+
+    @BeforeAll
+    static void start(TestDatabase database) {
+        db = new Fixtures(database);
+        db.execute("set confwatch.notify = off; insert into confwatch.tenants (id, name)"
+                + " select gen_random_uuid(), 'bulk ' || g from generate_series(1, " + TENANTS + ") g");
+        WorkerConfig config = Fixtures.config(database);
+        // Small batches: the full reload below takes hundreds of statements, one after another.
+        confWatch = Fixtures.startReady(config.withReload(config.reload().withLoadBatchSize(5)));
+    }
+
+    @AfterAll
+    static void stop() {
+        confWatch.close();
+    }
+
+    @Test
+    void hintDuringFullReload_isReadBeforeTheQueuedTenants() {
+        UUID tenant = db.tenant("hinted");
+        UUID monitor = db.monitor(tenant, "m", monitorOn("before"));
+        TenantSnapshot before = db.heldCurrent(confWatch, tenant);
+        double manualBefore = reloads(confWatch, "manual");
+
+        int queued = within(confWatch.reloadAll());
+        db.redefine(EntityKind.MONITOR, monitor, monitorOn("during"));
+        held(confWatch, tenant, before.version() + 1);
+        double readWhenHintApplied = reloads(confWatch, "manual") - manualBefore;
+
+        assertThat(queued).isGreaterThan(TENANTS);
+        assertThat(readWhenHintApplied)
+                .as("tenants the full reload had read when the hinted change was installed")
+                .isLessThan(queued / 2.0);
+    }
+}
