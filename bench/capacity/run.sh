@@ -14,9 +14,7 @@ seconds=${SECONDS_PER_RUN:-15}
 port=${PGPORT_BENCH:-56544}
 . bench/lib/throwaway-postgres.sh
 
-work=$(mktemp -d /tmp/confwatch-capacity-XXXXXX)
-chmod 755 "$work"
-trap 'stop_postgres "$work"; rm -rf "$work"' EXIT
+throwaway_work capacity
 
 start_postgres "$work" "$port" -c shared_buffers=256MB
 export PGOPTIONS="-c client_min_messages=warning"

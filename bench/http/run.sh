@@ -35,14 +35,7 @@ fi
 
 . bench/lib/throwaway-postgres.sh
 
-work=$(mktemp -d /tmp/confwatch-http-XXXXXX)
-chmod 755 "$work"
-cleanup() {
-    [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-    stop_postgres "$work"
-    rm -rf "$work"
-}
-trap cleanup EXIT
+throwaway_work http
 
 start_postgres "$work" "$port" -c max_connections=100
 java -jar target/confwatch.jar migrate >/dev/null

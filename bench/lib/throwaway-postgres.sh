@@ -5,6 +5,15 @@ pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 
 as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; else "$@"; fi; }
 
+# throwaway_work NAME: sets $work to a fresh directory the server's user can enter and, on exit, stops the process
+# whose pid the script put in $server (if any), then the PostgreSQL in $work, and removes $work.
+throwaway_work() {
+    work=$(mktemp -d "/tmp/confwatch-$1-XXXXXX")
+    chmod 755 "$work"
+    trap 'if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; fi
+          stop_postgres "$work"; rm -rf "$work"' EXIT
+}
+
 # start_postgres WORK_DIR PORT [server options…]: initdb and start; exports PG* for psql and the worker.
 start_postgres() {
     local work=$1 port=$2

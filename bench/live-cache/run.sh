@@ -13,14 +13,7 @@ port=${PGPORT_BENCH:-56543}
 http=${HTTP_PORT:-18080}
 . bench/lib/throwaway-postgres.sh
 
-work=$(mktemp -d /tmp/confwatch-live-XXXXXX)
-chmod 755 "$work"
-cleanup() {
-    [ -n "${worker:-}" ] && kill "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true
-    stop_postgres "$work"
-    rm -rf "$work"
-}
-trap cleanup EXIT
+throwaway_work live
 
 start_postgres "$work" "$port" -c max_connections=100
 java -jar target/confwatch.jar migrate
@@ -29,9 +22,9 @@ echo "seeded $tenants tenants × $entities entities"
 
 start=$(date +%s%N)
 CONFWATCH_HTTP_PORT=$http CONFWATCH_HTTP_HOST=127.0.0.1 java -jar target/confwatch.jar serve >"$work/worker.log" 2>&1 &
-worker=$!
+server=$!
 until curl -sf "http://127.0.0.1:$http/readyz" >/dev/null; do
-    kill -0 "$worker" 2>/dev/null || { cat "$work/worker.log"; exit 1; }
+    kill -0 "$server" 2>/dev/null || { cat "$work/worker.log"; exit 1; }
     sleep 0.02
 done
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
