@@ -75,6 +75,24 @@ class DeltaLoadTest {
     }
 
     @Test
+    void oneRowChange_smallTenant_readsWhole() {
+        UUID tenant = db.tenant("small");
+        UUID changed = db.monitor(tenant, "changed", monitorOn("one"));
+        UUID bypassed = db.monitor(tenant, "bypassed", monitorOn("one"));
+        TenantSnapshot before = db.heldCurrent(confWatch, tenant);
+        assertThat(before.entityCount()).isLessThan(io.confwatch.reload.TenantReadsAccess.deltaMinEntities());
+
+        bypassTriggers("update confwatch.monitors set definition = '" + monitorOn("bypassed") + "' where id = '"
+                + bypassed + "'");
+        db.redefine(EntityKind.MONITOR, changed, monitorOn("two"));
+        TenantSnapshot after = held(confWatch, tenant, before.version() + 1);
+
+        assertThat(byId(after).get(bypassed).definition())
+                .as("a small tenant is read whole, not patched from the log")
+                .contains("bypassed");
+    }
+
+    @Test
     void monitorMovedToAnotherTenant_leavesOneAndJoinsTheOther() {
         UUID from = db.tenant("from");
         UUID to = db.tenant("to");
