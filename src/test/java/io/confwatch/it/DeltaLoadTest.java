@@ -10,6 +10,7 @@ import io.confwatch.model.ConfigEntity;
 import io.confwatch.model.EntityKind;
 import io.confwatch.model.Monitor;
 import io.confwatch.model.TenantSnapshot;
+import io.confwatch.reload.TenantReadsAccess;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
 import java.util.Map;
@@ -80,7 +81,7 @@ class DeltaLoadTest {
         UUID changed = db.monitor(tenant, "changed", monitorOn("one"));
         UUID bypassed = db.monitor(tenant, "bypassed", monitorOn("one"));
         TenantSnapshot before = db.heldCurrent(confWatch, tenant);
-        assertThat(before.entityCount()).isLessThan(io.confwatch.reload.TenantReadsAccess.deltaMinEntities());
+        assertThat(before.entityCount()).isLessThan(TenantReadsAccess.deltaMinEntities());
 
         bypassTriggers("update confwatch.monitors set definition = '" + monitorOn("bypassed") + "' where id = '"
                 + bypassed + "'");

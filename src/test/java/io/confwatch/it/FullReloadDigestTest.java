@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
+import io.confwatch.model.EntityKind;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
@@ -73,7 +74,7 @@ class FullReloadDigestTest {
         double read = reloads(confWatch, "manual");
         await().until(() -> within(confWatch.reloadAll()) == 0);
 
-        db.redefine(io.confwatch.model.EntityKind.MONITOR, monitor, monitorOn("two"));
+        db.redefine(EntityKind.MONITOR, monitor, monitorOn("two"));
         Fixtures.held(confWatch, tenant, before.version() + 1);
 
         assertThat(within(confWatch.reloadAll())).isEqualTo(1);
