@@ -159,10 +159,7 @@ public final class ConfWatch implements AutoCloseable {
                 .toCompletableFuture();
     }
 
-    /**
-     * Queues a forced whole read of every owned tenant whose rows were written since a full reload last read it (a
-     * digest of the rows' versions tells, triggers or not); completes with how many were queued.
-     */
+    /** Queues a forced read of every owned tenant; completes with how many were queued. */
     public CompletableFuture<Integer> reloadAll() {
         return worker.sweeper()
                 .reloadAll(ReloadCause.MANUAL)

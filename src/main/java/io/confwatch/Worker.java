@@ -78,8 +78,7 @@ final class Worker extends VerticleBase {
         loader = new SnapshotLoader(pool, clients.callTimeout());
         coordinator = new ReloadCoordinator(
                 vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
-        sweeper = new VersionSweeper(
-                vertx, loader, cache, coordinator, owns, config.reload().loadBatchSize());
+        sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
         metrics.gauge(ConfWatchMetrics.TENANTS, "Tenants held by this worker", cache::size);
         metrics.gauge(
                 ConfWatchMetrics.STALE_TENANTS,

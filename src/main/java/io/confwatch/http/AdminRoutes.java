@@ -17,8 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /admin/reload}: queue a forced read of every owned tenant written since the last full reload read it,
- * 202 {@code {"scheduled": n}}.
+ * {@code POST /admin/reload}: queue a forced read of every owned tenant, 202 {@code {"scheduled": n}}.
  * {@code POST /admin/reload/{id}}: read one tenant now, forced; 200 {@code {"tenant", "version"}} once done. Both are
  * behind {@link AdminAuth}.
  */

@@ -29,11 +29,19 @@ final class ReadQueue {
             return request;
         }
         if (inBulk) {
-            return bulk.computeIfAbsent(tenant, t -> new ReadRequest(cause));
+            return bulk.computeIfAbsent(tenant, t -> {
+                ReadRequest created = new ReadRequest(cause);
+                created.bulk = true;
+                return created;
+            });
         }
         request = bulk.remove(tenant);
-        urgent.put(tenant, request != null ? request : new ReadRequest(cause));
-        return urgent.get(tenant);
+        if (request == null) {
+            request = new ReadRequest(cause);
+        }
+        request.bulk = false;
+        urgent.put(tenant, request);
+        return request;
     }
 
     /** Urgent requests waiting, the ones the pending bound applies to. */

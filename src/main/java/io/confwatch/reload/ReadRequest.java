@@ -13,6 +13,8 @@ final class ReadRequest {
     long lowestHint = Long.MAX_VALUE;
     // False once anything but a hint (a sweep, a manual reload, a retry) asked for this read.
     boolean hintsOnly = true;
+    // Queued in the bulk lane (a full reload) and never asked for urgently since: its retries go back there.
+    boolean bulk;
 
     ReadRequest(ReloadCause cause) {
         this.cause = cause;

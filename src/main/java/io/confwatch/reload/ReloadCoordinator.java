@@ -216,11 +216,15 @@ public final class ReloadCoordinator {
         while (readsInFlight < settings.maxConcurrentLoads() && !queued.isEmpty()) {
             List<UUID> batch = new ArrayList<>();
             List<ReadRequest> requests = new ArrayList<>();
-            boolean bulk = false;
-            take(queued.lane(false), batch, requests);
-            if (batch.isEmpty() && bulkReadsInFlight == 0) {
-                bulk = true;
+            // A full reload holds one slot while it runs, so a steady stream of hints cannot starve it; with a
+            // single slot it waits for the urgent lane to empty.
+            boolean bulk = bulkReadsInFlight == 0 && (settings.maxConcurrentLoads() > 1 || !queued.hasUrgent());
+            if (bulk) {
                 take(queued.lane(true), batch, requests);
+                bulk = !batch.isEmpty();
+            }
+            if (!bulk) {
+                take(queued.lane(false), batch, requests);
             }
             if (batch.isEmpty()) {
                 return;
@@ -284,7 +288,7 @@ public final class ReloadCoordinator {
     }
 
     private void retry(UUID tenant, ReadRequest failed) {
-        enqueue(tenant, failed.cause, failed.forced, false, -1, null);
+        enqueue(tenant, failed.cause, failed.forced, failed.bulk, -1, null);
         dispatch();
     }
 

@@ -97,20 +97,6 @@ public final class SnapshotLoader {
                    null, null
             """;
 
-    // A tenant's rows as stored, not as served: every write makes a new row version with a new xmin, triggers or not,
-    // so equal digests mean no row of the tenant was written in between. Inactive rows count too (harmless).
-    private static final String DIGESTS =
-            """
-            select t.id, md5(concat(t.xmin::text,
-                   '/', (select string_agg(m.id::text || ':' || m.xmin::text, ',' order by m.id)
-                           from confwatch.monitors m where m.tenant_id = t.id),
-                   '/', (select string_agg(f.id::text || ':' || f.xmin::text, ',' order by f.id)
-                           from confwatch.filters f where f.tenant_id = t.id),
-                   '/', (select string_agg(g.id::text || ':' || g.xmin::text, ',' order by g.id)
-                           from confwatch.triggers g where g.tenant_id = t.id)))
-              from confwatch.tenants t where t.id = any($1)
-            """;
-
     private static final String VERSIONS = "select id, config_version from confwatch.tenants";
 
     private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
@@ -133,20 +119,6 @@ public final class SnapshotLoader {
                 versions.add(new TenantVersion(row.getUUID(0), row.getLong(1)));
             }
             return versions;
-        });
-    }
-
-    /**
-     * The named tenants' digests of their rows' versions (xmin): a digest changes whenever any row of the tenant is
-     * written, with or without the triggers. A tenant missing from the result does not exist (any more).
-     */
-    public Future<Map<UUID, String>> digests(List<UUID> tenants) {
-        return query(DIGESTS, Tuple.of(tenants.toArray(UUID[]::new))).map(rows -> {
-            Map<UUID, String> digests = new LinkedHashMap<>(rows.size() * 2);
-            for (Row row : rows) {
-                digests.put(row.getUUID(0), row.getString(1));
-            }
-            return digests;
         });
     }
 

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,22 +39,13 @@ public final class VersionSweeper {
     private volatile Instant lastFullReloadAt;
     private volatile boolean stopped;
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
-    private final int pageSize;
-    // Per tenant, the rows' digest a full reload last read it whole at, and the version it then held. Full reloads
-    // may run from the timer and from ConfWatch.reloadAll() at once, on different contexts.
-    private final Map<UUID, Verified> verified = new ConcurrentHashMap<>();
-
-    /** A tenant read whole when its rows had {@code digest}, which left it at {@code version}. */
-    private record Verified(String digest, long version) {}
 
     public VersionSweeper(
             Vertx vertx,
             SnapshotLoader loader,
             ConfigCache cache,
             ReloadCoordinator coordinator,
-            Predicate<UUID> owns,
-            int pageSize) {
-        this.pageSize = pageSize;
+            Predicate<UUID> owns) {
         this.vertx = vertx;
         this.loader = loader;
         this.cache = cache;
@@ -118,74 +108,25 @@ public final class VersionSweeper {
     }
 
     /**
-     * Reads whole, forced, every owned tenant whose rows were written since a full reload last read it: a digest of
-     * each owned tenant's row versions (xmin; one statement per page of tenants) tells, so writes that bypassed the
-     * triggers are caught while an unchanged tenant costs no rows shipped, decoded or compared. A tenant never read
-     * this way, or whose held version moved since, is read. Completes with how many tenants were queued; the reads go
-     * on in the background.
+     * Queues a forced whole read of every owned tenant, even where the version did not change: catches writes that
+     * bypassed the triggers. Completes with how many tenants were queued; the reads go on in the background.
      */
     public Future<Integer> reloadAll(ReloadCause cause) {
         Instant asked = Instant.now();
-        return loader.versions()
-                .compose(versions -> {
-                    List<UUID> owned = new ArrayList<>(versions.size());
-                    for (TenantVersion version : versions) {
-                        if (owns.test(version.tenant())) {
-                            owned.add(version.tenant());
-                        }
-                    }
-                    Set<UUID> present = new HashSet<>(owned);
-                    verified.keySet().retainAll(present);
-                    dropMissing(present, asked);
-                    return digests(owned, 0, new HashMap<>());
-                })
-                .map(digests -> {
-                    List<UUID> changed = new ArrayList<>();
-                    digests.forEach((tenant, digest) -> {
-                        if (!unchangedSinceVerified(tenant, digest)) {
-                            changed.add(tenant);
-                        }
-                    });
-                    coordinator.requestAll(changed, cause, true).onSuccess(v -> {
-                        Set<UUID> failing = new HashSet<>();
-                        coordinator.failures().forEach(f -> failing.add(f.tenant()));
-                        for (UUID tenant : changed) {
-                            Optional<TenantSnapshot> held = cache.get(tenant);
-                            if (held.isPresent() && !failing.contains(tenant)) {
-                                // The digest was taken before the read: if the rows moved on in between, the next full
-                                // reload sees a different digest and reads again.
-                                verified.put(
-                                        tenant,
-                                        new Verified(
-                                                digests.get(tenant), held.get().version()));
-                            }
-                        }
-                        if (cause == ReloadCause.FULL) {
-                            lastFullReloadAt = Instant.now();
-                        }
-                    });
-                    return changed.size();
-                });
-    }
-
-    private boolean unchangedSinceVerified(UUID tenant, String digest) {
-        Verified last = verified.get(tenant);
-        Optional<TenantSnapshot> held = cache.get(tenant);
-        return last != null
-                && last.digest().equals(digest)
-                && held.isPresent()
-                && held.get().version() == last.version();
-    }
-
-    /** The digests of {@code tenants} from index {@code from} on, a page per statement, added to {@code into}. */
-    private Future<Map<UUID, String>> digests(List<UUID> tenants, int from, Map<UUID, String> into) {
-        if (from >= tenants.size()) {
-            return Future.succeededFuture(into);
-        }
-        int to = Math.min(tenants.size(), from + pageSize);
-        return loader.digests(tenants.subList(from, to)).compose(page -> {
-            into.putAll(page);
-            return digests(tenants, to, into);
+        return loader.versions().map(versions -> {
+            List<UUID> owned = new ArrayList<>(versions.size());
+            for (TenantVersion version : versions) {
+                if (owns.test(version.tenant())) {
+                    owned.add(version.tenant());
+                }
+            }
+            dropMissing(new HashSet<>(owned), asked);
+            coordinator.requestAll(owned, cause, true).onSuccess(v -> {
+                if (cause == ReloadCause.FULL) {
+                    lastFullReloadAt = Instant.now();
+                }
+            });
+            return owned.size();
         });
     }
 
@@ -201,8 +142,8 @@ public final class VersionSweeper {
 
     /**
      * Runs {@code body} every {@code interval} counted from one start to the next, never two at once: a run that takes
-     * longer than its wait is followed by the next at once. Never waits longer than the interval, so poll mode sees a
-     * change within one interval plus one load.
+     * longer than its wait is followed by the next after a tenth of the interval. Never waits longer than the interval,
+     * so poll mode sees a change within one interval plus one load.
      */
     private void loop(String name, Duration interval, Supplier<Future<?>> body) {
         schedule(name, interval, body, jittered(interval));
@@ -221,8 +162,7 @@ public final class VersionSweeper {
                 run = Future.failedFuture(e);
             }
             run.onFailure(e -> log.warn("The {} failed; the next one is scheduled: {}", name, e.toString()))
-                    .onComplete(ar -> schedule(
-                            name, interval, body, jittered(interval) - (System.nanoTime() - started) / 1_000_000));
+                    .onComplete(ar -> schedule(name, interval, body, nextDelay(interval, started)));
         });
         timers.put(name, timer);
     }
@@ -240,6 +180,15 @@ public final class VersionSweeper {
     /** Whether {@code snapshot} was installed after {@code asked}, so read from a database at least as new. */
     private static boolean readSince(TenantSnapshot snapshot, Instant asked) {
         return snapshot.loadedAt().isAfter(asked);
+    }
+
+    /**
+     * The wait before the next run, counted from when this one started; at least a tenth of the interval, so runs that
+     * take longer than their interval (a slow database) do not follow one another without a pause.
+     */
+    static long nextDelay(Duration interval, long startedNanos) {
+        long elapsed = (System.nanoTime() - startedNanos) / 1_000_000;
+        return Math.max(jittered(interval) - elapsed, Math.max(1, interval.toMillis() / 10));
     }
 
     /** A wait of {@code interval} less up to {@link #JITTER} of it, so pods drift apart without ever waiting longer. */

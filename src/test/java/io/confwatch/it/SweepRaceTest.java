@@ -82,7 +82,7 @@ class SweepRaceTest {
                 ReloadPolicy.from(config),
                 tenant -> true,
                 () -> {});
-        VersionSweeper sweeper = new VersionSweeper(vertx, loader, cache, coordinator, tenant -> true, 500);
+        VersionSweeper sweeper = new VersionSweeper(vertx, loader, cache, coordinator, tenant -> true);
         Fixtures.within(
                 coordinator.loadAll(ReloadCause.STARTUP).toCompletionStage().toCompletableFuture());
         long before = cache.get(busy).orElseThrow().version();

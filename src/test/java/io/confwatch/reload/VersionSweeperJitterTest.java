@@ -20,6 +20,16 @@ class VersionSweeperJitterTest {
     }
 
     @Test
+    void nextDelay_countsFromTheStart_andKeepsATenthOfTheIntervalAfterALongRun() {
+        long now = System.nanoTime();
+
+        assertThat(VersionSweeper.nextDelay(Duration.ofSeconds(1), now - 300_000_000L))
+                .isBetween(500L, 700L);
+        assertThat(VersionSweeper.nextDelay(Duration.ofSeconds(1), now - 5_000_000_000L))
+                .isEqualTo(100L);
+    }
+
+    @Test
     void jittered_tinyInterval_stillWaitsAtLeastOneMillisecond() {
         assertThat(VersionSweeper.jittered(Duration.ofMillis(1))).isEqualTo(1);
         assertThat(VersionSweeper.jittered(Duration.ZERO)).isEqualTo(1);
