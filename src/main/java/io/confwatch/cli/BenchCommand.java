@@ -71,7 +71,7 @@ final class BenchCommand implements Cli.Command {
                 case "--http-tenants" -> httpTenants = positive(option, value);
                 case "--http-entities" -> httpEntities = positive(option, value);
                 case "--connections" -> connections = positive(option, value);
-                case "--http-rate" -> httpRate = value.equals("0") ? 0 : positive(option, value);
+                case "--http-rate" -> httpRate = nonNegative(option, value);
                 case "--duration" -> {
                     try {
                         duration = Durations.parse(value);
@@ -110,7 +110,15 @@ final class BenchCommand implements Cli.Command {
     }
 
     private static int nonNegative(String option, String value) {
-        return "0".equals(value) ? 0 : positive(option, value);
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new Cli.UsageException(option + " needs a number of 0 or more, not '" + value + "'");
     }
 
     private static int positive(String option, String value) {
