@@ -110,10 +110,7 @@ final class TenantReads {
             if (needsVersionCheck(request, held)) {
                 return checkThenRead(held.get(), request);
             }
-            if (held.isPresent()
-                    && !request.forced
-                    && held.get().entityCount() >= DELTA_MIN_ENTITIES
-                    && deltaApplies(held.get(), request)) {
+            if (held.isPresent() && !request.forced && deltaApplies(held.get(), request)) {
                 return readDelta(held.get(), request.cause);
             }
         }
@@ -186,10 +183,11 @@ final class TenantReads {
     }
 
     private boolean deltaApplies(TenantSnapshot held, ReadRequest request) {
+        boolean big = held.entityCount() >= DELTA_MIN_ENTITIES;
         boolean recent = held.loadedAt().isAfter(Instant.now().minus(settings.deltaMaxAge()));
         boolean nearby =
                 request.hintedVersion < 0 || request.hintedVersion - held.version() <= settings.deltaMaxVersions();
-        return recent && nearby;
+        return big && recent && nearby;
     }
 
     private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause) {
