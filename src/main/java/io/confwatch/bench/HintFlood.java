@@ -4,10 +4,10 @@ import io.confwatch.ConfWatch;
 import io.confwatch.config.DatabaseTarget;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.micrometer.core.instrument.Counter;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,26 +95,20 @@ public final class HintFlood implements Scenario {
             // Duplicate phase: the same rate of hints naming versions already held.
             double loadsBeforeDup = loads(confWatch);
             long dupStarted = System.nanoTime();
-            long dupHints = 0;
+            long dupHints;
             try (PreparedStatement notify = sql.prepareStatement(
                     "select count(pg_notify('confwatch_changes', '{\"tenant\":\"' || t || '\",\"version\":' || v ||"
                             + " '}')) from unnest(?::uuid[], ?::bigint[]) as x(t, v)")) {
-                int cursor = 0;
-                long end = dupStarted + duration.toNanos();
-                for (long k = 0; System.nanoTime() < end; k++) {
-                    pace(dupStarted, k);
-                    List<UUID> slice = slice(tenants, cursor, perBatch);
-                    cursor = (cursor + perBatch) % tenants.size();
-                    Array ids = sql.createArrayOf("uuid", slice.toArray());
-                    Array versions = sql.createArrayOf(
-                            "bigint", slice.stream().map(last::get).toArray());
-                    notify.setArray(1, ids);
-                    notify.setArray(2, versions);
+                dupHints = paced(tenants, perBatch, duration, slice -> {
+                    notify.setArray(1, sql.createArrayOf("uuid", slice.toArray()));
+                    notify.setArray(
+                            2,
+                            sql.createArrayOf(
+                                    "bigint", slice.stream().map(last::get).toArray()));
                     try (ResultSet rs = notify.executeQuery()) {
                         rs.next();
                     }
-                    dupHints += slice.size();
-                }
+                });
             }
             double dupSeconds = (System.nanoTime() - dupStarted) / 1e9;
             Thread.sleep(1_000); // let the worker drain what the flood queued
@@ -190,13 +184,7 @@ public final class HintFlood implements Scenario {
         List<Batch> batches = new ArrayList<>();
         try (PreparedStatement bump = sql.prepareStatement(
                 "update confwatch.tenants set name = name where id = any(?) returning id, config_version")) {
-            int cursor = 0;
-            long started = System.nanoTime();
-            long end = started + duration.toNanos();
-            for (long k = 0; System.nanoTime() < end; k++) {
-                pace(started, k);
-                List<UUID> slice = slice(tenants, cursor, perBatch);
-                cursor = (cursor + perBatch) % tenants.size();
+            paced(tenants, perBatch, duration, slice -> {
                 bump.setArray(1, sql.createArrayOf("uuid", slice.toArray()));
                 Map<UUID, Long> versions = new HashMap<>();
                 try (ResultSet rs = bump.executeQuery()) {
@@ -205,9 +193,34 @@ public final class HintFlood implements Scenario {
                     }
                 }
                 batches.add(new Batch(System.nanoTime(), versions));
-            }
+            });
         }
         return batches;
+    }
+
+    /** One batch's work on its slice of the tenants. */
+    private interface SliceWork {
+        void run(List<UUID> slice) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on successive slices of {@code perBatch} tenants (wrapping around), {@value #BATCHES_PER_SECOND}
+     * times a second, for {@code duration}; returns how many tenants the slices held in all.
+     */
+    private static long paced(List<UUID> tenants, int perBatch, Duration duration, SliceWork work)
+            throws SQLException, InterruptedException {
+        int cursor = 0;
+        long started = System.nanoTime();
+        long end = started + duration.toNanos();
+        long sliced = 0;
+        for (long k = 0; System.nanoTime() < end; k++) {
+            pace(started, k);
+            List<UUID> slice = slice(tenants, cursor, perBatch);
+            work.run(slice);
+            sliced += slice.size();
+            cursor = (cursor + perBatch) % tenants.size();
+        }
+        return sliced;
     }
 
     private static void pace(long started, long batch) throws InterruptedException {
