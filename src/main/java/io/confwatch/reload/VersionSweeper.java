@@ -162,7 +162,8 @@ public final class VersionSweeper {
                 run = Future.failedFuture(e);
             }
             run.onFailure(e -> log.warn("The {} failed; the next one is scheduled: {}", name, e.toString()))
-                    .onComplete(ar -> schedule(name, interval, body, nextDelay(interval, started)));
+                    .onComplete(ar -> schedule(
+                            name, interval, body, nextDelay(interval, (System.nanoTime() - started) / 1_000_000)));
         });
         timers.put(name, timer);
     }
@@ -183,12 +184,12 @@ public final class VersionSweeper {
     }
 
     /**
-     * The wait before the next run, counted from when this one started; at least a tenth of the interval, so runs that
-     * take longer than their interval (a slow database) do not follow one another without a pause.
+     * The wait before the next run, given how long this one took: counted from when it started, and at least a tenth of
+     * the interval, so runs that take longer than their interval (a slow database) do not follow one another without a
+     * pause.
      */
-    static long nextDelay(Duration interval, long startedNanos) {
-        long elapsed = (System.nanoTime() - startedNanos) / 1_000_000;
-        return Math.max(jittered(interval) - elapsed, Math.max(1, interval.toMillis() / 10));
+    static long nextDelay(Duration interval, long tookMillis) {
+        return Math.max(jittered(interval) - tookMillis, Math.max(1, interval.toMillis() / 10));
     }
 
     /** A wait of {@code interval} less up to {@link #JITTER} of it, so pods drift apart without ever waiting longer. */
