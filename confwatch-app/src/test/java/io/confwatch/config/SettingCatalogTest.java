@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The catalog is the single source: the parser reads every entry, and the docs list every entry. */
 class SettingCatalogTest {
 
-    /** Maven runs tests in the project's base directory and also passes it as {@code basedir}. */
-    private static final Path BASE_DIR = Path.of(System.getProperty("basedir", "."));
+    /** Maven runs the tests in the repository root (the working directory confwatch-app's pom gives them). */
+    private static final Path BASE_DIR = Path.of("").toAbsolutePath();
 
     private static final Pattern DOCS_ROW = Pattern.compile("^\\| `([A-Z_]+)` \\|", Pattern.MULTILINE);
 
