@@ -12,13 +12,21 @@
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /build
 
-# Dependencies and plugins from the pom alone: this layer is rebuilt only when pom.xml changes.
+# Dependencies and plugins from the poms alone: this layer is rebuilt only when a pom changes. The modules' own
+# artifacts (io.confwatch) are built below, not downloaded.
 COPY pom.xml ./
-RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
+COPY confwatch/pom.xml confwatch/
+COPY confwatch-embedded/pom.xml confwatch-embedded/
+COPY confwatch-testing/pom.xml confwatch-testing/
+COPY confwatch-app/pom.xml confwatch-app/
+RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline -DexcludeGroupIds=io.confwatch
 
-# The sources, and sql/ (the migrations are packaged into the jar).
+# The sources, and sql/ (the migrations are packaged into the library's jar).
 COPY sql/ sql/
-COPY src/ src/
+COPY confwatch/src/ confwatch/src/
+COPY confwatch-embedded/src/ confwatch-embedded/src/
+COPY confwatch-testing/src/ confwatch-testing/src/
+COPY confwatch-app/src/ confwatch-app/src/
 RUN mvn -B -DskipTests package
 
 # ---- runtime: JRE 17 only ---------------------------------------------------------------------

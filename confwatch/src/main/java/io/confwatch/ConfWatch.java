@@ -1,11 +1,15 @@
 package io.confwatch;
 
+import static java.util.Objects.requireNonNull;
+
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.config.BuildInfo;
+import io.confwatch.config.ConfigException;
 import io.confwatch.config.DatabaseTarget;
 import io.confwatch.config.ShardOwnership;
 import io.confwatch.config.WorkerConfig;
-import io.confwatch.db.EmbeddedPostgres;
+import io.confwatch.db.DatabaseUnavailableException;
+import io.confwatch.db.EmbeddedDatabase;
 import io.confwatch.db.JdbcTarget;
 import io.confwatch.db.Migrations;
 import io.confwatch.db.PgClients;
@@ -15,6 +19,8 @@ import io.confwatch.model.TenantChange;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.reload.ReloadCause;
 import io.confwatch.reload.TenantIds;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -23,6 +29,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -34,48 +42,101 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ConfWatch as a library (DESIGN §5a): {@link #start} a worker, then read immutable per-tenant snapshots that follow
- * the database within milliseconds. Thread-safe; reads never block. The HTTP API is one user of this class.
+ * ConfWatch as a library (DESIGN §5a): {@link #deploy} it into a Vert.x application (or {@link #start} it stand-alone),
+ * then read immutable per-tenant snapshots that follow the database within milliseconds. Thread-safe; reads never
+ * block. Listeners and the futures this class returns never run or complete on an event-loop thread. The HTTP API is
+ * one user of this class.
  */
 public final class ConfWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfWatch.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /**
+     * Where returned futures complete: never an event loop, so a caller's slow {@code thenAccept} cannot stall the
+     * listener or the coordinator. Daemon threads that end when idle.
+     */
+    private static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "confwatch-callbacks");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The cache tag of the Caffeine statistics meters. */
+    private static final String CACHE_NAME = "tenants";
 
     private final WorkerConfig config;
-    private final EmbeddedPostgres embedded;
-    private final PrometheusMeterRegistry registry;
-    /** Listens on the JVM's GC MXBeans, which outlive this worker: until closed, they hold the registry. */
+    private final EmbeddedDatabase embedded;
+    private final MeterRegistry registry;
+    /** Listens on the JVM's GC MXBeans, which outlive this worker: until closed, they hold the registry. Null when deployed. */
     private final JvmGcMetrics gcMetrics;
 
     private final Vertx vertx;
+    /** Whether this instance made {@link #vertx} (stand-alone) rather than being deployed into the caller's. */
+    private final boolean ownsVertx;
+
     private final ConfigCache cache;
     private final PgClients clients;
     private final Worker worker;
     private final Predicate<UUID> owns;
-    private String deploymentId;
+    private volatile String deploymentId;
     private volatile boolean closed;
 
-    private ConfWatch(WorkerConfig config, EmbeddedPostgres embedded, Predicate<UUID> owns) {
+    private ConfWatch(
+            WorkerConfig config,
+            EmbeddedDatabase embedded,
+            Vertx vertx,
+            boolean ownsVertx,
+            MeterRegistry registry,
+            JvmGcMetrics gcMetrics) {
         this.config = config;
         this.embedded = embedded;
-        this.owns = owns;
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.owns = ShardOwnership.of(config.shard());
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.registry = registry;
+        this.gcMetrics = gcMetrics;
+        this.cache = new ConfigCache();
+        DatabaseTarget target = config.database().orElseThrow();
+        this.clients = new PgClients(vertx, target, config.pool(), "confwatch-" + config.workerId());
+        cache.bindMetrics(registry, CACHE_NAME);
+        this.worker = new Worker(config, clients, cache, new ConfWatchMetrics(registry), owns);
+    }
+
+    /**
+     * Starts a worker on a Vert.x and a Prometheus registry of its own and returns at once; {@link #awaitReady} waits
+     * for the initial load. With no database in {@code config} it starts an embedded PostgreSQL first (when
+     * {@code io.confwatch:confwatch-embedded} is on the class path) and applies the migrations (the zero-setup mode).
+     * Blocks the calling thread: in a Vert.x application use {@link #deploy}.
+     */
+    public static ConfWatch start(WorkerConfig config) {
+        EmbeddedDatabase embedded = null;
+        WorkerConfig effective = config;
+        if (config.isEmbedded()) {
+            embedded = EmbeddedDatabase.launch("confwatch");
+            Migrations.apply(JdbcTarget.of(embedded.target()));
+            log.info(
+                    "No database configured: using an embedded PostgreSQL. Look inside with: {}",
+                    embedded.psqlCommand());
+            effective = config.withDatabase(embedded.target());
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
-        this.gcMetrics = new JvmGcMetrics();
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        this.vertx = Vertx.builder()
+        Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
                         .setMetricsOptions(new MicrometerMetricsOptions()
                                 .setEnabled(true)
@@ -84,34 +145,65 @@ public final class ConfWatch implements AutoCloseable {
                                 .setNettyMetricsEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        this.cache = new ConfigCache();
-        cache.bindMetrics(registry, "tenants");
-        DatabaseTarget target = config.database().orElseThrow();
-        this.clients = new PgClients(vertx, target, config.pool(), "confwatch-" + config.workerId());
-        this.worker = new Worker(config, clients, cache, new ConfWatchMetrics(registry), owns);
+        ConfWatch confWatch = new ConfWatch(effective, embedded, vertx, true, registry, gcMetrics);
+        confWatch.deploymentId = vertx.deployVerticle(confWatch.worker).await();
+        return confWatch;
     }
 
     /**
-     * Starts a worker and returns at once; {@link #awaitReady} waits for the initial load. With no database in
-     * {@code config} it starts an embedded PostgreSQL first and applies the migrations (the zero-setup mode).
+     * Deploys a worker into the application's {@code vertx}, its meters into the application's {@code registry}, and
+     * completes once the initial load is done (DESIGN §5a). Does not block: call it from anywhere, a verticle included.
+     * The future completes on a ConfWatch thread, never an event loop. It fails, with nothing left deployed or
+     * registered, on a configuration this mode cannot run (no database: deploy starts no embedded PostgreSQL) with the
+     * {@link ConfigException} the command line prints, and on a database it cannot reach or read with a one-line
+     * message naming host, port and database. {@link #closeAsync} undeploys only what this deployed.
      */
-    public static ConfWatch start(WorkerConfig config) {
-        EmbeddedPostgres embedded = null;
-        WorkerConfig effective = config;
-        if (config.isEmbedded()) {
-            embedded = EmbeddedPostgres.start(/* durable= */ true);
-            embedded.createDatabase("confwatch");
-            DatabaseTarget target = DatabaseTarget.of("127.0.0.1", embedded.port(), "confwatch", embedded.user());
-            Migrations.apply(JdbcTarget.of(target));
-            log.info(
-                    "No database configured: using an embedded PostgreSQL. Look inside with: {}",
-                    embedded.psqlCommand("confwatch"));
-            effective = config.withDatabase(target);
+    public static Future<ConfWatch> deploy(Vertx vertx, WorkerConfig config, MeterRegistry registry) {
+        requireNonNull(vertx, "vertx");
+        requireNonNull(config, "config");
+        requireNonNull(registry, "registry");
+        ConfWatch confWatch;
+        try {
+            if (config.isEmbedded()) {
+                throw new ConfigException(
+                        "CONFWATCH_DATABASE_URL",
+                        "",
+                        "no database configured: set it or PGHOST (and PGPORT, PGDATABASE, PGUSER);"
+                                + " ConfWatch.deploy starts no embedded PostgreSQL");
+            }
+            confWatch = new ConfWatch(config, null, vertx, false, registry, null);
+        } catch (RuntimeException e) {
+            return offEventLoop(Future.failedFuture(e));
         }
-        ConfWatch confWatch = new ConfWatch(effective, embedded, ShardOwnership.of(effective.shard()));
-        confWatch.deploymentId =
-                confWatch.vertx.deployVerticle(confWatch.worker).await();
-        return confWatch;
+        Future<ConfWatch> deployed = confWatch
+                .checkDatabase()
+                .compose(v -> vertx.deployVerticle(confWatch.worker))
+                .compose(id -> {
+                    confWatch.deploymentId = id;
+                    return confWatch.worker.ready();
+                })
+                .map(v -> confWatch)
+                .recover(error -> confWatch.release().transform(v -> Future.failedFuture(error)));
+        return offEventLoop(deployed);
+    }
+
+    /**
+     * One connection and one read of the schema before anything is deployed: an unreachable database or a missing
+     * schema fails {@link #deploy} at once with one line, instead of an initial load that retries forever.
+     */
+    private Future<Void> checkDatabase() {
+        String where = config.database().orElseThrow().describe();
+        return clients.connectListener()
+                .recover(error -> Future.failedFuture(new DatabaseUnavailableException(where, error)))
+                .compose(connection -> connection
+                        .query("select 1 from " + Migrations.SCHEMA + ".tenants limit 1")
+                        .execute()
+                        .eventually(connection::close)
+                        .<Void>mapEmpty()
+                        .recover(error -> Future.failedFuture(new IllegalStateException(
+                                "cannot read the ConfWatch schema at " + where + " (are the migrations applied?): "
+                                        + firstLine(error.getMessage()),
+                                error))));
     }
 
     /** The current snapshot of {@code tenant}, or empty when this worker holds none. */
@@ -140,7 +232,9 @@ public final class ConfWatch implements AutoCloseable {
         CompletableFuture<TenantSnapshot> waiter =
                 cache.whenVersion(tenant, minVersion).completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS);
         CompletableFuture<Optional<TenantSnapshot>> result =
-                waiter.thenApply(snapshot -> snapshot != null ? Optional.of(snapshot) : cache.get(tenant));
+                // Async: installs wake waiters on the event loop, and the caller's next stage must not run there.
+                waiter.thenApplyAsync(
+                        snapshot -> snapshot != null ? Optional.of(snapshot) : cache.get(tenant), CALLBACKS);
         // A dependent stage does not cancel its source: pass it on, so the cache drops the waiter now.
         result.whenComplete((snapshot, error) -> {
             if (result.isCancelled()) {
@@ -156,7 +250,8 @@ public final class ConfWatch implements AutoCloseable {
                 .request(tenant, ReloadCause.MANUAL, true)
                 .map(v -> cache.get(tenant))
                 .toCompletionStage()
-                .toCompletableFuture();
+                .toCompletableFuture()
+                .thenApplyAsync(Function.identity(), CALLBACKS);
     }
 
     /** Queues a forced read of every owned tenant; completes with how many were queued. */
@@ -164,7 +259,8 @@ public final class ConfWatch implements AutoCloseable {
         return worker.sweeper()
                 .reloadAll(ReloadCause.MANUAL)
                 .toCompletionStage()
-                .toCompletableFuture();
+                .toCompletableFuture()
+                .thenApplyAsync(Function.identity(), CALLBACKS);
     }
 
     /** Whether the initial load has finished and the worker is not shutting down. */
@@ -203,16 +299,31 @@ public final class ConfWatch implements AutoCloseable {
     }
 
     /** The embedded database, when this worker started one. */
-    public Optional<EmbeddedPostgres> embeddedDatabase() {
+    public Optional<EmbeddedDatabase> embeddedDatabase() {
         return Optional.ofNullable(embedded);
     }
 
-    /** The registry holding every metric; {@code scrape()} renders the Prometheus text format. */
+    /**
+     * The Prometheus registry holding every metric; {@code scrape()} renders the Prometheus text format. Stand-alone it
+     * is this worker's own; deployed it is the application's, which must then be a Prometheus one.
+     *
+     * @throws IllegalStateException when deployed with a registry of another kind (see {@link #registry})
+     */
     public PrometheusMeterRegistry meterRegistry() {
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            return prometheus;
+        }
+        throw new IllegalStateException(
+                "ConfWatch was deployed with a " + registry.getClass().getSimpleName()
+                        + ", not a PrometheusMeterRegistry: its meters are in the application's registry");
+    }
+
+    /** The registry this worker's meters are in: its own (stand-alone) or the application's (deployed). */
+    public MeterRegistry registry() {
         return registry;
     }
 
-    /** The Vert.x instance the worker runs on; the HTTP server deploys onto it. */
+    /** The Vert.x instance the worker runs on: its own (stand-alone) or the application's (deployed). */
     public Vertx vertx() {
         return vertx;
     }
@@ -239,11 +350,19 @@ public final class ConfWatch implements AutoCloseable {
 
     /**
      * Shuts down gracefully (DESIGN §4.5): not ready, stop listening, finish in-flight loads within the shutdown
-     * timeout, close the pool and Vert.x, remove every meter from {@link #meterRegistry}, stop the embedded database.
-     * Idempotent; blocks the calling thread.
+     * timeout, close the pool, remove this worker's meters, stop the embedded database. Stand-alone it also closes its
+     * Vert.x and its registry; deployed it is {@link #closeAsync} waited for. Idempotent; blocks the calling thread, so
+     * never call it on an event loop.
      */
     @Override
     public void close() {
+        if (!ownsVertx) {
+            awaitShutdownStep(
+                    "Undeploying ConfWatch",
+                    closeAsync(),
+                    config.shutdownTimeout().multipliedBy(3));
+            return;
+        }
         if (closed) {
             return;
         }
@@ -267,6 +386,76 @@ public final class ConfWatch implements AutoCloseable {
                 embedded.close();
             }
         }
+    }
+
+    /**
+     * Shuts down like {@link #close} without blocking. Deployed, it undeploys only what {@link #deploy} deployed and
+     * removes only this worker's meters: the application's Vert.x and registry go on. Completes on a ConfWatch thread,
+     * never an event loop; idempotent.
+     */
+    public Future<Void> closeAsync() {
+        if (ownsVertx) {
+            Promise<Void> closedPromise = Promise.promise();
+            CALLBACKS.execute(() -> {
+                close();
+                closedPromise.complete();
+            });
+            return closedPromise.future();
+        }
+        if (closed) {
+            return offEventLoop(Future.succeededFuture());
+        }
+        closed = true;
+        return offEventLoop(release());
+    }
+
+    /** Undeploys what was deployed (if anything) and lets go of the connections, the cache and the meters. */
+    private Future<Void> release() {
+        closed = true;
+        String deployed = deploymentId;
+        Future<Void> undeployed = deployed == null
+                ? Future.succeededFuture()
+                : vertx.undeploy(deployed).recover(error -> {
+                    log.warn("Undeploying ConfWatch failed; going on: {}", error.toString());
+                    return Future.succeededFuture();
+                });
+        return undeployed.andThen(done -> {
+            clients.close();
+            cache.close();
+            removeMeters(registry);
+        });
+    }
+
+    /**
+     * Removes this worker's meters from {@code registry}: every {@code confwatch.*} meter and the cache statistics. One
+     * deployed worker per registry owns those names.
+     */
+    private static void removeMeters(MeterRegistry registry) {
+        for (Meter meter : List.copyOf(registry.getMeters())) {
+            Meter.Id id = meter.getId();
+            if (id.getName().startsWith("confwatch.")
+                    || (id.getName().startsWith("cache.") && CACHE_NAME.equals(id.getTag("cache")))) {
+                registry.remove(meter);
+            }
+        }
+    }
+
+    /**
+     * The same outcome as {@code future}, completed on a ConfWatch thread: Vert.x completes futures on the thread that
+     * completes their promise, an event loop here, and a caller's continuation must never run there.
+     */
+    private static <T> Future<T> offEventLoop(Future<T> future) {
+        Promise<T> promise = Promise.promise();
+        future.onComplete(result -> CALLBACKS.execute(() -> promise.handle(result)));
+        return promise.future();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static void awaitShutdownStep(String step, io.vertx.core.Future<Void> done, Duration bound) {

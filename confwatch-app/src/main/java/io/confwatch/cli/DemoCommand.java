@@ -2,7 +2,8 @@ package io.confwatch.cli;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.config.WorkerConfig;
-import io.confwatch.db.EmbeddedPostgres;
+import io.confwatch.db.EmbeddedDatabase;
+import io.confwatch.db.JdbcTarget;
 import io.confwatch.http.HttpApi;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -28,12 +29,13 @@ final class DemoCommand implements Cli.Command {
         out.println("Starting an embedded PostgreSQL and the worker…");
         try (ConfWatch confWatch = ConfWatch.start(demoConfig)) {
             HttpApi http = HttpApi.start(confWatch, demoConfig.http(), true).await();
-            EmbeddedPostgres pg = confWatch.embeddedDatabase().orElseThrow();
+            EmbeddedDatabase pg = confWatch.embeddedDatabase().orElseThrow();
             confWatch.awaitReady(Duration.ofMinutes(1));
             Map<String, Long> installedAt = new ConcurrentHashMap<>();
             confWatch.addListener(change -> change.current()
                     .ifPresent(s -> installedAt.put(s.tenant() + "/" + s.version(), System.nanoTime())));
-            try (Connection sql = DriverManager.getConnection(pg.jdbcUrl("confwatch"), pg.user(), "")) {
+            JdbcTarget target = JdbcTarget.of(pg.target());
+            try (Connection sql = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password())) {
                 DemoWriter writer = new DemoWriter(sql);
                 List<DemoWriter.Tenant> tenants = writer.seed();
                 for (DemoWriter.Tenant tenant : tenants) {
@@ -79,13 +81,13 @@ final class DemoCommand implements Cli.Command {
         return Cli.OK;
     }
 
-    private static void printIntro(PrintStream out, int port, UUID tenant, EmbeddedPostgres pg) {
+    private static void printIntro(PrintStream out, int port, UUID tenant, EmbeddedDatabase pg) {
         out.println();
         out.println("ConfWatch demo: the worker holds every tenant in memory and follows each write.");
         out.println("  Look:   http://localhost:" + port + "/tenants/" + tenant);
         out.println("          http://localhost:" + port + "/status");
-        out.println("  Write:  " + pg.psqlCommand("confwatch")
-                + " -c \"update confwatch.monitors set is_active = not is_active\"");
+        out.println(
+                "  Write:  " + pg.psqlCommand() + " -c \"update confwatch.monitors set is_active = not is_active\"");
         out.println("A writer now changes one tenant every second (Ctrl-C stops):");
         out.println();
     }

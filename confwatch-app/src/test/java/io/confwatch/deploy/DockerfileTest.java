@@ -55,19 +55,29 @@ class DockerfileTest {
     }
 
     @Test
-    void build_dependenciesCachedFromThePomAloneBeforeTheSources() {
+    void build_dependenciesCachedFromThePomsAloneBeforeTheSources() {
         int copyPom = indexOf("COPY", "pom.xml ./");
         int goOffline = indexOf("RUN", "dependency-plugin:3.8.1:go-offline");
-        int copySources = indexOf("COPY", "src/ src/");
+        int copySources = indexOf("COPY", "confwatch/src/ confwatch/src/");
         int packaging = indexOf("RUN", "mvn -B -DskipTests package");
 
         assertThat(copyPom).isLessThan(goOffline);
         assertThat(goOffline).isLessThan(copySources);
         assertThat(copySources).isLessThan(packaging);
+        List<String> modules = PomFile.modules();
+        List<String> poms = new ArrayList<>(List.of("pom.xml ./"));
+        modules.forEach(module -> poms.add(module + "/pom.xml " + module + "/"));
         assertThat(instructions.subList(0, goOffline))
                 .filteredOn(instruction -> instruction.keyword().equals("COPY"))
                 .extracting(Instruction::arguments)
-                .containsExactly("pom.xml ./");
+                .containsExactlyElementsOf(poms);
+        // Every module's sources are in the build context.
+        assertThat(instructions.subList(goOffline, packaging))
+                .filteredOn(instruction -> instruction.keyword().equals("COPY"))
+                .extracting(Instruction::arguments)
+                .containsAll(modules.stream()
+                        .map(module -> module + "/src/ " + module + "/src/")
+                        .toList());
         // Every resource directory the pom packages is in the build context.
         assertThat(instructions)
                 .filteredOn(instruction -> instruction.keyword().equals("COPY"))
@@ -142,10 +152,19 @@ class DockerfileTest {
                 .filter(line -> !line.isEmpty() && !line.startsWith("#"))
                 .toList();
 
-        for (String needed : List.of("pom.xml", "src/main/java/io/confwatch/Main.java", "sql/V1__schema.sql")) {
+        for (String needed : List.of(
+                "pom.xml",
+                "confwatch/pom.xml",
+                "confwatch-app/src/main/java/io/confwatch/Main.java",
+                "sql/V1__schema.sql")) {
             assertThat(isIgnored(patterns, needed)).as(needed).isFalse();
         }
-        for (String unwanted : List.of("target/confwatch.jar", ".git/HEAD", "helm/confwatch/values.yaml")) {
+        for (String unwanted : List.of(
+                "target/confwatch.jar",
+                "confwatch/target/classes",
+                ".git/HEAD",
+                "helm/confwatch/values.yaml",
+                "examples/monitor-worker/pom.xml")) {
             assertThat(isIgnored(patterns, unwanted)).as(unwanted).isTrue();
         }
     }

@@ -10,6 +10,11 @@ public final class DatabaseUnavailableException extends RuntimeException {
         super("cannot connect to PostgreSQL at " + where + ": " + firstLine(cause.getMessage()), cause);
     }
 
+    /** The same message for a failed connection attempt of the Vert.x client. */
+    public DatabaseUnavailableException(String where, Throwable cause) {
+        super("cannot connect to PostgreSQL at " + where + ": " + firstLine(cause.getMessage()), cause);
+    }
+
     private static String firstLine(String message) {
         if (message == null) {
             return "unknown error";
