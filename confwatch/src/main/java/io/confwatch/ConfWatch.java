@@ -14,6 +14,7 @@ import io.confwatch.db.JdbcTarget;
 import io.confwatch.db.Migrations;
 import io.confwatch.db.PgClients;
 import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.model.Definitions;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.model.TenantChange;
 import io.confwatch.model.TenantSnapshot;
@@ -96,7 +97,8 @@ public final class ConfWatch implements AutoCloseable {
             Vertx vertx,
             boolean ownsVertx,
             MeterRegistry registry,
-            JvmGcMetrics gcMetrics) {
+            JvmGcMetrics gcMetrics,
+            Definitions definitions) {
         this.config = config;
         this.embedded = embedded;
         this.owns = ShardOwnership.of(config.shard());
@@ -104,7 +106,7 @@ public final class ConfWatch implements AutoCloseable {
         this.ownsVertx = ownsVertx;
         this.registry = registry;
         this.gcMetrics = gcMetrics;
-        this.cache = new ConfigCache();
+        this.cache = new ConfigCache(definitions);
         DatabaseTarget target = config.database().orElseThrow();
         this.clients = new PgClients(vertx, target, config.pool(), "confwatch-" + config.workerId());
         cache.bindMetrics(registry, CACHE_NAME);
@@ -118,6 +120,12 @@ public final class ConfWatch implements AutoCloseable {
      * Blocks the calling thread: in a Vert.x application use {@link #deploy}.
      */
     public static ConfWatch start(WorkerConfig config) {
+        return start(config, Definitions.none());
+    }
+
+    /** Like {@link #start(WorkerConfig)}, decoding definitions into the application's types (see {@link Definitions}). */
+    public static ConfWatch start(WorkerConfig config, Definitions definitions) {
+        requireNonNull(definitions, "definitions");
         EmbeddedDatabase embedded = null;
         WorkerConfig effective = config;
         if (config.isEmbedded()) {
@@ -145,7 +153,7 @@ public final class ConfWatch implements AutoCloseable {
                                 .setNettyMetricsEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        ConfWatch confWatch = new ConfWatch(effective, embedded, vertx, true, registry, gcMetrics);
+        ConfWatch confWatch = new ConfWatch(effective, embedded, vertx, true, registry, gcMetrics, definitions);
         confWatch.deploymentId = vertx.deployVerticle(confWatch.worker).await();
         return confWatch;
     }
@@ -159,7 +167,17 @@ public final class ConfWatch implements AutoCloseable {
      * message naming host, port and database. {@link #closeAsync} undeploys only what this deployed.
      */
     public static Future<ConfWatch> deploy(Vertx vertx, WorkerConfig config, MeterRegistry registry) {
+        return deploy(vertx, config, registry, Definitions.none());
+    }
+
+    /**
+     * Like {@link #deploy(Vertx, WorkerConfig, MeterRegistry)}, decoding each changed definition into the
+     * application's types (see {@link Definitions}); {@link TenantSnapshot#typed} serves the values.
+     */
+    public static Future<ConfWatch> deploy(
+            Vertx vertx, WorkerConfig config, MeterRegistry registry, Definitions definitions) {
         requireNonNull(vertx, "vertx");
+        requireNonNull(definitions, "definitions");
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
         ConfWatch confWatch;
@@ -171,7 +189,7 @@ public final class ConfWatch implements AutoCloseable {
                         "no database configured: set it or PGHOST (and PGPORT, PGDATABASE, PGUSER);"
                                 + " ConfWatch.deploy starts no embedded PostgreSQL");
             }
-            confWatch = new ConfWatch(config, null, vertx, false, registry, null);
+            confWatch = new ConfWatch(config, null, vertx, false, registry, null, definitions);
         } catch (RuntimeException e) {
             return offEventLoop(Future.failedFuture(e));
         }

@@ -7,6 +7,7 @@ import io.confwatch.ConfWatch;
 import io.confwatch.config.ConfigException;
 import io.confwatch.config.DatabaseTarget;
 import io.confwatch.config.WorkerConfig;
+import io.confwatch.http.HttpApi;
 import io.confwatch.model.TenantChange;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
@@ -18,7 +19,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -191,6 +198,44 @@ class DeployTest {
         assertThat(failure.getMessage()).startsWith("CONFWATCH_DATABASE_URL=\"\": no database configured");
         assertThat(vertx.deploymentIDs()).isEmpty();
         assertThat(confWatchMeters()).isEmpty();
+    }
+
+    @Test
+    void router_mountedUnderTheApplicationsOwnServer_servesTheApiWithoutASecondPort(TestDatabase db) throws Exception {
+        UUID tenant = new Fixtures(db).tenant("hooli");
+        ConfWatch confWatch = join(ConfWatch.deploy(vertx, Fixtures.config(db), registry));
+        try {
+            Router app = Router.router(vertx);
+            app.get("/hello").handler(rc -> rc.end("app"));
+            app.route("/confwatch/*")
+                    .subRouter(HttpApi.router(confWatch, confWatch.config().http()));
+            HttpServer server = vertx.createHttpServer()
+                    .requestHandler(app)
+                    .listen(0, "127.0.0.1")
+                    .await(30, TimeUnit.SECONDS);
+            HttpClient client = HttpClient.newHttpClient();
+
+            assertThat(get(client, server, "/confwatch/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> snapshot = get(client, server, "/confwatch/tenants/" + tenant);
+            assertThat(snapshot.statusCode()).isEqualTo(200);
+            assertThat(snapshot.body()).contains("\"tenant\":\"" + tenant + "\"");
+            HttpResponse<String> metrics = get(client, server, "/confwatch/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(404);
+            assertThat(metrics.body()).startsWith("{\"error\":");
+            assertThat(get(client, server, "/confwatch/admin/reload").statusCode())
+                    .isIn(403, 405);
+            assertThat(get(client, server, "/hello").body()).isEqualTo("app");
+        } finally {
+            join(confWatch.closeAsync());
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, HttpServer server, String path) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                        .timeout(WAIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private List<Meter> confWatchMeters() {

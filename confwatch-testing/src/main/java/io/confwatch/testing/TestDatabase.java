@@ -1,5 +1,6 @@
 package io.confwatch.testing;
 
+import io.confwatch.config.DatabaseTarget;
 import io.confwatch.db.JdbcTarget;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,6 +9,12 @@ import java.sql.Statement;
 
 /** A real PostgreSQL database private to one test class, with the ConfWatch migrations applied. */
 public record TestDatabase(JdbcTarget target) {
+    /** Where a worker connects: {@code WorkerConfig.defaults().withDatabase(db.databaseTarget())}. */
+    public DatabaseTarget databaseTarget() {
+        DatabaseTarget database = DatabaseTarget.of(target.host(), target.port(), target.database(), target.user());
+        return target.password().isEmpty() ? database : database.withPassword(target.password());
+    }
+
     public String jdbcUrl() {
         return target.jdbcUrl();
     }

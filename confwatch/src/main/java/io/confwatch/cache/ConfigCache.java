@@ -2,6 +2,7 @@ package io.confwatch.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.confwatch.model.Definitions;
 import io.confwatch.model.TenantChange;
 import io.confwatch.model.TenantSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigCache.class);
 
+    private final Definitions definitions;
     private final Cache<UUID, TenantSnapshot> snapshots =
             Caffeine.newBuilder().recordStats().build();
     private final List<Consumer<TenantChange>> listeners = new CopyOnWriteArrayList<>();
@@ -36,6 +38,16 @@ public final class ConfigCache implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+
+    /** A cache that serves definitions as JSON only. */
+    public ConfigCache() {
+        this(Definitions.none());
+    }
+
+    /** A cache that decodes each changed definition into the application's types as it installs it. */
+    public ConfigCache(Definitions definitions) {
+        this.definitions = definitions;
+    }
 
     /** What {@link #install} did. */
     public enum Outcome {
@@ -68,24 +80,28 @@ public final class ConfigCache implements AutoCloseable {
      */
     public Outcome install(TenantSnapshot snapshot, boolean forced) {
         TenantSnapshot[] previous = new TenantSnapshot[1];
+        TenantSnapshot[] installed = new TenantSnapshot[1];
         Outcome[] outcome = {Outcome.KEPT};
         snapshots.asMap().compute(snapshot.tenant(), (tenant, held) -> {
             previous[0] = held;
+            // Decoded against what is held: only changed definitions are decoded, and content compares like for like.
+            TenantSnapshot next = definitions.decode(held, snapshot);
+            installed[0] = next;
             if (held == null) {
                 outcome[0] = Outcome.ADDED;
-                return snapshot;
+                return next;
             }
-            boolean newer = snapshot.version() > held.version();
-            boolean rewritten = forced && snapshot.version() == held.version() && !snapshot.sameContentAs(held);
+            boolean newer = next.version() > held.version();
+            boolean rewritten = forced && next.version() == held.version() && !next.sameContentAs(held);
             if (newer || rewritten) {
                 outcome[0] = Outcome.REPLACED;
-                return snapshot;
+                return next;
             }
             return held;
         });
         if (outcome[0] != Outcome.KEPT) {
-            wakeWaiters(snapshot);
-            publish(new TenantChange(snapshot.tenant(), Optional.ofNullable(previous[0]), Optional.of(snapshot)));
+            wakeWaiters(installed[0]);
+            publish(new TenantChange(snapshot.tenant(), Optional.ofNullable(previous[0]), Optional.of(installed[0])));
         }
         return outcome[0];
     }

@@ -32,6 +32,20 @@ final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        Router router = routes(vertx, confWatch, settings, adminOpenWithoutToken, bodies);
+        server = vertx.createHttpServer(
+                        new HttpServerOptions().setHost(settings.host()).setPort(port))
+                .requestHandler(router);
+        return server.listen();
+    }
+
+    /** Every route of the API on a new router: one server's, or one an application mounts under its own. */
+    static Router routes(
+            io.vertx.core.Vertx vertx,
+            ConfWatch confWatch,
+            HttpSettings settings,
+            boolean adminOpenWithoutToken,
+            SnapshotBodies bodies) {
         Router router = Router.router(vertx);
         JsonErrors.install(router);
         new HealthRoutes(confWatch).mount(router);
@@ -39,10 +53,7 @@ final class ApiVerticle extends VerticleBase {
         new MetricsRoute(confWatch).mount(router);
         new TenantRoutes(confWatch, bodies).mount(router);
         new AdminRoutes(confWatch, settings, adminOpenWithoutToken).mount(router);
-        server = vertx.createHttpServer(
-                        new HttpServerOptions().setHost(settings.host()).setPort(port))
-                .requestHandler(router);
-        return server.listen();
+        return router;
     }
 
     /** The port this server listens on, once started. */

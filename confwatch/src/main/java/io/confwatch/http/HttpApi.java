@@ -7,6 +7,7 @@ import io.confwatch.config.HttpSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +77,20 @@ public final class HttpApi {
                         settings.adminToken().isPresent()
                                 ? "need the bearer token"
                                 : adminOpenWithoutToken ? "open (embedded mode)" : "disabled"));
+    }
+
+    /**
+     * The API's routes (DESIGN §5) on a router an application mounts under its own HTTP server, so it needs no second
+     * port: {@code appRouter.route("/confwatch/*").subRouter(HttpApi.router(confWatch, settings))}. The admin routes
+     * need {@code settings}' bearer token (403 without one); {@code /metrics} answers only when ConfWatch's registry is a
+     * Prometheus one. The routes live as long as {@code confWatch}.
+     */
+    public static Router router(ConfWatch confWatch, HttpSettings settings) {
+        requireNonNull(confWatch, "confWatch");
+        requireNonNull(settings, "settings");
+        SnapshotBodies bodies = new SnapshotBodies();
+        confWatch.addListener(bodies::onChange);
+        return ApiVerticle.routes(confWatch.vertx(), confWatch, settings, /* adminOpenWithoutToken= */ false, bodies);
     }
 
     /** The port the API listens on: the configured one, or the free one picked for port 0. */

@@ -1,6 +1,7 @@
 package io.confwatch.http;
 
 import io.confwatch.ConfWatch;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -26,8 +27,13 @@ final class MetricsRoute {
     }
 
     private void scrape(RoutingContext rc) {
+        if (!(confWatch.registry() instanceof PrometheusMeterRegistry prometheus)) {
+            // Deployed with an application's registry of another kind: the application publishes the meters.
+            Responses.error(rc, 404, "metrics are published by the application's own registry");
+            return;
+        }
         rc.vertx()
-                .executeBlocking(() -> confWatch.meterRegistry().scrape(), /* ordered= */ false)
+                .executeBlocking(prometheus::scrape, /* ordered= */ false)
                 .onSuccess(text -> {
                     if (!rc.response().closed()) {
                         rc.response()

@@ -49,7 +49,7 @@ final class TenantRoutes {
         this.bodies = bodies;
         this.longPolls = LongTaskTimer.builder(LONG_POLLS)
                 .description("Snapshot requests waiting for a tenant version (?minVersion=N&wait=…)")
-                .register(confWatch.meterRegistry());
+                .register(confWatch.registry());
     }
 
     /** Adds {@code /tenants} and {@code /tenants/:id} to {@code router}. */
