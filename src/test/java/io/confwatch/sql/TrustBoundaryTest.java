@@ -56,8 +56,16 @@ class TrustBoundaryTest {
                 NotificationCollector notifications = NotificationCollector.listen(db)) {
             String schema = "evil_" + logins.writer();
             execute(c, "create schema " + schema);
-            execute(c, "create table " + schema + ".config_changes (like confwatch.config_changes)");
-            execute(c, "create table " + schema + ".tenants (like confwatch.tenants)");
+            execute(
+                    c,
+                    "create table " + schema + ".config_changes (seq bigserial, tenant_id uuid, entity text,"
+                            + " entity_id uuid, op text, version bigint, changed_at timestamptz, changed_by text,"
+                            + " session_user_name text, unique (tenant_id, version, entity, entity_id))");
+            execute(
+                    c,
+                    "create table " + schema + ".tenants (id uuid primary key, name text, status text,"
+                            + " config_version bigint, changed_at timestamptz, version_xid xid8, updated_at timestamptz,"
+                            + " updated_by text)");
             for (String lookalike : List.of(
                     "now() returns timestamptz language sql as $$ select '2001-01-01'::timestamptz $$",
                     "clock_timestamp() returns timestamptz language sql as $$ select '2001-01-01'::timestamptz $$",
