@@ -38,6 +38,7 @@ do $$
 declare
     migrator constant text := current_user;
     advice text;
+    acts_as_owner boolean;
 begin
     advice := pg_catalog.format('As a database administrator run once: %sgrant confwatch_owner to %I; '
         'then migrate again (docs/operations.md, "Trust model").',
@@ -55,12 +56,15 @@ begin
                 null; -- another database of this cluster created it meanwhile
         end;
     end if;
-    if not pg_catalog.pg_has_role(migrator, 'confwatch_owner', 'USAGE')
-            or (current_setting('server_version_num')::int >= 160000
-                and not pg_catalog.pg_has_role(migrator, 'confwatch_owner', 'SET')) then
+    acts_as_owner := pg_catalog.pg_has_role(migrator, 'confwatch_owner', 'USAGE');
+    if acts_as_owner and pg_catalog.current_setting('server_version_num')::int >= 160000 then
+        -- ALTER ... OWNER TO needs SET on the new owner since 16 (the privilege type is unknown before).
+        acts_as_owner := pg_catalog.pg_has_role(migrator, 'confwatch_owner', 'SET');
+    end if;
+    if not acts_as_owner then
         begin
             -- PostgreSQL 16+ gives a CREATEROLE creator only ADMIN on the new role; ADMIN lets it grant itself.
-            if current_setting('server_version_num')::int >= 160000 then
+            if pg_catalog.current_setting('server_version_num')::int >= 160000 then
                 execute pg_catalog.format('grant confwatch_owner to %I with inherit true, set true', migrator);
             else
                 execute pg_catalog.format('grant confwatch_owner to %I', migrator);
@@ -350,9 +354,10 @@ $$;
 
 -- A filter's monitor belongs to the filter's tenant. The foreign key is added NOT VALID (checked for
 -- every new or changed row from now on, no scan), existing violations are cleared, then it is
--- validated (a scan that blocks no writer). V1's foreign key on monitor_id alone stays: it sets
--- monitor_id to null when the monitor is deleted. Deferrable, so a transaction can move a monitor and
--- its filters to another tenant together after `set constraints ... deferred`.
+-- validated. V1's foreign key on monitor_id alone stays: it sets monitor_id to null when the monitor
+-- is deleted. Checked at commit (initially deferred): RI triggers fire in the order of their names,
+-- which follow OIDs as text, so an immediate check could run before V1's set-null and refuse the
+-- delete; and a transaction can move a monitor and its filters to another tenant together.
 create unique index if not exists monitors_id_tenant_id_key on confwatch.monitors (id, tenant_id);
 
 do $$
@@ -362,7 +367,7 @@ begin
                       and conrelid = 'confwatch.filters'::pg_catalog.regclass) then
         alter table confwatch.filters add constraint filters_monitor_same_tenant_fkey
             foreign key (monitor_id, tenant_id) references confwatch.monitors (id, tenant_id)
-            deferrable initially immediate
+            deferrable initially deferred
             not valid;
     end if;
 end

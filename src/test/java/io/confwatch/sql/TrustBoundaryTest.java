@@ -134,7 +134,8 @@ class TrustBoundaryTest {
     }
 
     @Test
-    void monitor_movedToAnotherTenantWhileAFilterNamesIt_isRefusedUnlessTheFilterMovesToo() throws SQLException {
+    void monitor_movedToAnotherTenantWhileAFilterNamesIt_isRefusedUnlessTheFilterMovesInTheSameTransaction()
+            throws SQLException {
         try (Connection c = logins.connect(logins.writer())) {
             UUID from = insertTenant(c);
             UUID to = insertTenant(c);
@@ -147,13 +148,28 @@ class TrustBoundaryTest {
                             SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(FOREIGN_KEY_VIOLATION));
 
             c.setAutoCommit(false);
-            execute(c, "set constraints confwatch.filters_monitor_same_tenant_fkey deferred");
             update(c, "update confwatch.monitors set tenant_id = ? where id = ?", to, monitor);
             update(c, "update confwatch.filters set tenant_id = ? where id = ?", to, filter);
             c.commit();
             c.setAutoCommit(true);
 
             assertThat(changes(c, to)).extracting(Change::entityId).contains(monitor, filter);
+        }
+    }
+
+    @Test
+    void filter_monitorOfAnotherTenantInATransaction_isRefusedAtCommitAndLeavesNothing() throws SQLException {
+        try (Connection c = logins.connect(logins.writer())) {
+            UUID mine = insertTenant(c);
+            UUID theirMonitor = insertEntity(c, "monitors", insertTenant(c), "m");
+            c.setAutoCommit(false);
+            insertEntity(c, "filters", mine, "f");
+            update(c, "update confwatch.filters set monitor_id = ? where tenant_id = ?", theirMonitor, mine);
+
+            assertThatThrownBy(c::commit).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                    .isEqualTo(FOREIGN_KEY_VIOLATION));
+            c.setAutoCommit(true);
+            assertThat(version(c, mine)).isEqualTo(1);
         }
     }
 
