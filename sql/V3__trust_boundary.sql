@@ -16,17 +16,25 @@
 -- PostgreSQL 16 and later, SET). A migrating role that may do neither stops here with the two
 -- statements a database administrator must run first (docs/operations.md, "Trust model").
 --
--- STYLE for every later migration that writes a function in schema confwatch (TrustBoundaryTest checks
--- the first three):
---   * declare it `security definer set search_path = pg_catalog, pg_temp`, and qualify every name
---     in its body (pg_catalog.now(), confwatch.tenants, pg_catalog.text);
---   * `create or replace` keeps a function's owner and grants but not those two clauses: repeat them
---     every time. The migrating role may replace these functions because it is a member of
---     confwatch_owner, which owns them;
+-- STYLE for every later migration that writes a function in schema confwatch (TrustBoundaryTest
+-- checks owner, grants and clauses):
+--   * a function that reads or writes a table: `security definer set search_path = pg_catalog,
+--     pg_temp`, and every name in its body qualified (pg_catalog.now(), confwatch.tenants);
+--   * a function that reads no table and only computes a value (current_actor, entities_stamp): no
+--     SET clause and invoker's rights, with every function, operator and type qualified
+--     (operator(pg_catalog.<>), pg_catalog.text). A SET clause costs each call about 3 µs
+--     (PostgreSQL 15, this project's machine), several per write; add such a function to the list in
+--     TrustBoundaryTest;
+--   * `create or replace` keeps a function's owner and grants but not its clauses: repeat them every
+--     time. The migrating role may replace these functions because it is a member of confwatch_owner,
+--     which owns them;
 --   * a new function: right after `create function`, `alter function ... owner to confwatch_owner`
 --     and `revoke all on function ... from public`; grant EXECUTE to a group role in roles.sql only
 --     when that role must call it. (Functions created while `set role confwatch_owner` get no
 --     PUBLIC grant by default; a per-schema ALTER DEFAULT PRIVILEGES cannot take PUBLIC's away.)
+--   * write them in plpgsql, not `language sql`: a SQL function with a SET clause is never inlined,
+--     and before PostgreSQL 18 it parses and plans its body again in every transaction that calls it;
+--     plpgsql keeps its plans for the session;
 --   * who wrote: confwatch.current_actor() (the claim, else the role the session acts as) and
 --     session_user; never current_user, which is confwatch_owner inside these functions.
 
@@ -100,44 +108,54 @@ comment on column confwatch.config_changes.changed_by is
 
 -- Who is writing: the claim when a tool sets confwatch.actor, else the role the session acts as (its
 -- SET ROLE, else its login). Not current_user, which inside the functions below is confwatch_owner.
+-- Invoker's rights and no SET clause (see STYLE above): it reads no table, and every name, operator
+-- and type in it is qualified, so a caller's search_path cannot reach into it.
 create or replace function confwatch.current_actor() returns text
-    language sql
+    language plpgsql
     stable
     parallel safe
-    security definer
-    set search_path = pg_catalog, pg_temp
 as $$
-    select coalesce(nullif(pg_catalog.current_setting('confwatch.actor', true), ''),
-                    nullif(pg_catalog.current_setting('role'), 'none'),
-                    session_user::pg_catalog.text)
+begin
+    return case
+        when pg_catalog.current_setting('confwatch.actor', true) operator(pg_catalog.<>) ''
+            then pg_catalog.current_setting('confwatch.actor', true)
+        when pg_catalog.current_setting('role') operator(pg_catalog.<>) 'none'
+            then pg_catalog.current_setting('role')
+        else session_user::pg_catalog.text
+    end;
+end
 $$;
 
 comment on function confwatch.current_actor() is
     'Who is writing: the session setting confwatch.actor when a tool sets it, else the role the session acts as.';
 
 create or replace function confwatch.merge_op(earlier text, later text) returns text
-    language sql
+    language plpgsql
     immutable
     parallel safe
     security definer
     set search_path = pg_catalog, pg_temp
 as $$
-    select case
+begin
+    return case
         when later = 'DELETE' then 'DELETE'
         when earlier = 'INSERT' and later = 'UPDATE' then 'INSERT'
         when earlier = 'DELETE' and later = 'INSERT' then 'UPDATE'
         else later
-    end
+    end;
+end
 $$;
 
 create or replace function confwatch.version_at_delete(deleted confwatch.tenants) returns bigint
-    language sql
+    language plpgsql
     stable
     security definer
     set search_path = pg_catalog, pg_temp
 as $$
-    select deleted.config_version
-        + case when deleted.version_xid = pg_catalog.pg_current_xact_id() then 0 else 1 end
+begin
+    return deleted.config_version
+        + case when deleted.version_xid = pg_catalog.pg_current_xact_id() then 0 else 1 end;
+end
 $$;
 
 create or replace function confwatch.tenants_bump() returns trigger
@@ -218,10 +236,10 @@ begin
 end
 $$;
 
+-- Invoker's rights and no SET clause, like current_actor(): it runs once per written row, reads no
+-- table, and sets only the row's own stamp, with qualified names only.
 create or replace function confwatch.entities_stamp() returns trigger
     language plpgsql
-    security definer
-    set search_path = pg_catalog, pg_temp
 as $$
 begin
     new.updated_at := pg_catalog.now();
