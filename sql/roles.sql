@@ -1,6 +1,7 @@
 -- ConfWatch roles: the least-privilege group roles for the worker and for the tools that write
--- configuration. Apply after the migrations, as the owner of schema confwatch (or a superuser);
--- re-running it is harmless and brings the grants back to exactly what is below:
+-- configuration. Apply after the migrations, as the owner of schema confwatch (or a superuser), and
+-- again after every upgrade; re-running it is harmless and brings the grants back to exactly what is
+-- below:
 --
 --     psql -v ON_ERROR_STOP=1 -1 -f sql/roles.sql
 --
@@ -29,23 +30,30 @@ $$;
 revoke all on all tables in schema confwatch from confwatch_worker, confwatch_writer, confwatch_janitor;
 revoke all on all sequences in schema confwatch from confwatch_worker, confwatch_writer, confwatch_janitor;
 revoke all on all functions in schema confwatch from confwatch_worker, confwatch_writer, confwatch_janitor;
+-- Nobody else may call ConfWatch's functions either (V3 revokes this too; kept here so a re-run
+-- repairs it). The functions belong to confwatch_owner: run this as a member of it or a superuser.
+revoke all on all functions in schema confwatch from public;
 
 -- The worker reads; LISTEN needs no grant.
 grant usage on schema confwatch to confwatch_worker;
 grant select on confwatch.tenants, confwatch.monitors, confwatch.filters, confwatch.triggers,
     confwatch.config_changes to confwatch_worker;
 
--- The triggers run as the writing user: they bump tenants, and they append to config_changes and
--- merge a transaction's repeated changes of one entity (insert ... on conflict do update of op).
+-- Writers change configuration and nothing the worker relies on (the trust boundary, since V3): the
+-- triggers keep config_version, version_xid, changed_at and the change log as confwatch_owner
+-- (SECURITY DEFINER), so a writer may read the log but not write it, may set a tenant's id, name and
+-- status only, and may not TRUNCATE (which would bypass the triggers) or call the triggers' functions.
+-- EXECUTE on current_actor(): it is the default of the updated_by columns, evaluated by the writer.
 grant usage on schema confwatch to confwatch_writer;
-grant select, insert, update, delete on confwatch.tenants, confwatch.monitors, confwatch.filters,
-    confwatch.triggers to confwatch_writer;
-grant select (tenant_id, version, entity, entity_id, op), insert, update (op)
-    on confwatch.config_changes to confwatch_writer;
-grant usage on sequence confwatch.config_changes_seq_seq to confwatch_writer;
+grant select, delete on confwatch.tenants to confwatch_writer;
+grant insert (id, name, status), update (name, status) on confwatch.tenants to confwatch_writer;
+grant select, insert, update, delete on confwatch.monitors, confwatch.filters, confwatch.triggers
+    to confwatch_writer;
+grant select on confwatch.config_changes to confwatch_writer;
+grant execute on function confwatch.current_actor() to confwatch_writer;
 
 -- Change-log retention (select confwatch.purge_changes('7 days')): the worker when granted this
--- role, or a cron job.
+-- role, or a cron job. purge_changes runs as confwatch_owner, so the janitor needs no DELETE: the
+-- log is only ever cut by its rule (whole versions, oldest first).
 grant usage on schema confwatch to confwatch_janitor;
-grant select, delete on confwatch.config_changes to confwatch_janitor;
 grant execute on function confwatch.purge_changes(interval) to confwatch_janitor;

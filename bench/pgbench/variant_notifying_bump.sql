@@ -1,3 +1,4 @@
+-- template: v2 (written against V2's invoker-rights functions; run.sh builds it from V1 + V2 as released)
 -- Measurement variant: the tenant bump trigger also sends the notification (one plpgsql call fewer per
 -- transaction; the AFTER ROW notify trigger on tenants is dropped).
 create or replace function confwatch.tenants_bump() returns trigger

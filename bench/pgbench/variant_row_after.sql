@@ -1,3 +1,4 @@
+-- template: v2 (written against V2's invoker-rights functions; run.sh builds it from V1 + V2 as released)
 -- Comparison: the same change tracking with per-row AFTER triggers instead of per-statement
 -- triggers with transition tables (tenant touch + change row per changed row).
 drop trigger monitors_log_insert on confwatch.monitors;

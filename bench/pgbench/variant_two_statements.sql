@@ -1,3 +1,4 @@
+-- template: v2 (written against V2's invoker-rights functions; run.sh builds it from V1 + V2 as released)
 -- Measurement only (UPDATE path; inserts, deletes and moves between tenants are not logged): the notifying bump
 -- plus the entity log as two plain statements instead of one CTE with a full join.
 \i variant_notifying_bump.sql

@@ -7,6 +7,8 @@ import io.confwatch.db.Migrations;
 import java.io.PrintStream;
 import java.util.List;
 import org.flywaydb.core.api.FlywayException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /** {@code migrate}: applies the migrations to the configured database; running it again is a no-op. */
 final class MigrateCommand implements Cli.Command {
@@ -32,9 +34,24 @@ final class MigrateCommand implements Cli.Command {
             err.println("confwatch migrate: " + e.getMessage());
             return Cli.FAILURE;
         } catch (FlywayException e) {
-            err.println("confwatch migrate: migration failed on " + target.describe() + ": " + firstLine(e));
+            err.println("confwatch migrate: migration failed on " + target.describe() + ": " + reason(e));
             return Cli.FAILURE;
         }
+    }
+
+    /**
+     * Flyway's first line, plus what the server said when a migration's SQL failed: a migration that stops on purpose
+     * (e.g. V3 without the role confwatch_owner) explains itself in its message and hint.
+     */
+    private static String reason(FlywayException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PSQLException sql && sql.getServerErrorMessage() != null) {
+                ServerErrorMessage server = sql.getServerErrorMessage();
+                String hint = server.getHint() == null ? "" : " " + server.getHint();
+                return firstLine(e) + ": " + server.getMessage() + "." + hint;
+            }
+        }
+        return firstLine(e);
     }
 
     private static String firstLine(Exception e) {
@@ -51,7 +68,8 @@ final class MigrateCommand implements Cli.Command {
                 Applies the SQL migrations (sql/V*.sql, schema confwatch) to the database named by PGHOST, PGPORT,
                 PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE or CONFWATCH_DATABASE_URL, then exits 0. Running it again
                 is a no-op. An unreachable database or a refused login exits 1 with one line saying where and why.
-                Then apply sql/roles.sql by hand for the least-privilege worker role.
+                The migrating role needs the role confwatch_owner (V3 creates it when it may create roles, else says
+                what an administrator must run). Then apply sql/roles.sql by hand for the least-privilege roles.
                 """;
     }
 }
