@@ -34,15 +34,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /** Certificates minted at test time with BouncyCastle: private CAs, server and client certificates, PEM files. */
-final class TestCertificates {
+public final class TestCertificates {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A certificate and its key pair. */
-    record Issued(X509Certificate certificate, KeyPair keys) {}
+    public record Issued(X509Certificate certificate, KeyPair keys) {}
 
     private TestCertificates() {}
 
-    static KeyPair ecKeys() {
+    public static KeyPair ecKeys() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -52,7 +52,7 @@ final class TestCertificates {
         }
     }
 
-    static KeyPair rsaKeys() {
+    public static KeyPair rsaKeys() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -63,21 +63,21 @@ final class TestCertificates {
     }
 
     /** A self-signed CA valid for a day. */
-    static Issued ca(String name) {
+    public static Issued ca(String name) {
         KeyPair keys = ecKeys();
         return new Issued(
                 build(name, keys, name, keys.getPrivate(), null, true, Instant.now(), Duration.ofDays(1)), keys);
     }
 
     /** A server certificate for {@code dnsName} issued by {@code ca}, valid from {@code from} for {@code validity}. */
-    static Issued server(Issued ca, String dnsName, Instant from, Duration validity) {
+    public static Issued server(Issued ca, String dnsName, Instant from, Duration validity) {
         KeyPair keys = ecKeys();
         String subject = "CN=" + dnsName;
         return new Issued(build(subject, keys, name(ca), ca.keys().getPrivate(), dnsName, false, from, validity), keys);
     }
 
     /** A client certificate for database role {@code role} issued by {@code ca}, with {@code keys}. */
-    static Issued client(Issued ca, String role, KeyPair keys) {
+    public static Issued client(Issued ca, String role, KeyPair keys) {
         return new Issued(
                 build(
                         "CN=" + role,
@@ -92,7 +92,7 @@ final class TestCertificates {
     }
 
     /** Writes {@code certificates} as one PEM bundle. */
-    static Path writeCertificates(Path file, X509Certificate... certificates) throws IOException {
+    public static Path writeCertificates(Path file, X509Certificate... certificates) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
             for (X509Certificate certificate : certificates) {
@@ -104,7 +104,7 @@ final class TestCertificates {
     }
 
     /** Writes {@code key} in PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), readable by its owner only. */
-    static Path writePkcs8(Path file, PrivateKey key) throws IOException {
+    public static Path writePkcs8(Path file, PrivateKey key) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
             pem.writeObject(new JcaPKCS8Generator(key, null));
@@ -113,7 +113,7 @@ final class TestCertificates {
     }
 
     /** Writes {@code key} in OpenSSL's traditional PEM: PKCS#1 for RSA, SEC1 (curve named, as OpenSSL does) for EC. */
-    static Path writeTraditional(Path file, PrivateKey key) throws IOException {
+    public static Path writeTraditional(Path file, PrivateKey key) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
             if (key instanceof java.security.interfaces.ECPrivateKey ec) {
