@@ -4,6 +4,7 @@ import io.confwatch.cache.ConfigCache;
 import io.confwatch.config.BuildInfo;
 import io.confwatch.config.DatabaseTarget;
 import io.confwatch.config.ShardOwnership;
+import io.confwatch.config.SslMode;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.EmbeddedPostgres;
 import io.confwatch.db.JdbcTarget;
@@ -101,7 +102,9 @@ public final class ConfWatch implements AutoCloseable {
         if (config.isEmbedded()) {
             embedded = EmbeddedPostgres.start(/* durable= */ true);
             embedded.createDatabase("confwatch");
-            DatabaseTarget target = DatabaseTarget.of("127.0.0.1", embedded.port(), "confwatch", embedded.user());
+            // Loopback to a server of our own without TLS: nothing to negotiate.
+            DatabaseTarget target = DatabaseTarget.of("127.0.0.1", embedded.port(), "confwatch", embedded.user())
+                    .withSslMode(SslMode.DISABLE);
             Migrations.apply(JdbcTarget.of(target));
             log.info(
                     "No database configured: using an embedded PostgreSQL. Look inside with: {}",

@@ -70,6 +70,7 @@ public final class PgClients {
             // Without SSL options every TLS attempt fails (a null dereference inside the client), so require never
             // connects and prefer silently falls back to plain text.
             connectOptions.setSslOptions(tls.vertxOptions());
+            tls.warmUp();
         }
         // Its own application_name, so operators (and fault tests) can tell the LISTEN backend in pg_stat_activity.
         this.listenerOptions =

@@ -53,9 +53,13 @@ final class HandshakeFailures {
         if (certificateProblem == null && refusal != null && isHandshake(error, lower)) {
             certificateProblem = refusal.cause();
         }
-        X509Certificate leaf = refusal == null || refusal.chain().isEmpty()
-                ? null
-                : refusal.chain().get(0);
+        RecordingTrustManager.RefusedCertificateException carried =
+                find(error, RecordingTrustManager.RefusedCertificateException.class);
+        X509Certificate leaf = carried != null && !carried.chain().isEmpty()
+                ? carried.chain().get(0)
+                : refusal == null || refusal.chain().isEmpty()
+                        ? null
+                        : refusal.chain().get(0);
         if (certificateProblem != null) {
             return Optional.of(certificateReason(certificateProblem, leaf, host, trusted));
         }
@@ -91,8 +95,8 @@ final class HandshakeFailures {
             return "unknown CA: the server's certificate" + subject(leaf)
                     + (leaf == null
                             ? ""
-                            : ", issued by " + leaf.getIssuerX500Principal().getName())
-                    + ", does not chain to " + trusted;
+                            : ", issued by " + leaf.getIssuerX500Principal().getName() + ",")
+                    + " does not chain to " + trusted;
         }
         return "server certificate refused: " + firstLine(text);
     }

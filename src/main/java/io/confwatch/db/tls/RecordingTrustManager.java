@@ -69,7 +69,23 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
 
     private CertificateException refused(X509Certificate[] chain, CertificateException cause) {
         lastRefusal.set(new Refusal(List.of(chain), cause, Instant.now()));
-        return cause;
+        return new RefusedCertificateException(List.of(chain), cause);
+    }
+
+    /** A refusal that carries the chain the server sent, so whoever reports it can say what was refused. */
+    static final class RefusedCertificateException extends CertificateException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<X509Certificate> chain;
+
+        RefusedCertificateException(List<X509Certificate> chain, CertificateException cause) {
+            super(cause.getMessage(), cause);
+            this.chain = chain;
+        }
+
+        /** The server's chain, leaf first. */
+        List<X509Certificate> chain() {
+            return chain;
+        }
     }
 
     @Override

@@ -8,14 +8,17 @@ import io.confwatch.config.TlsPolicy;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.TrustOptions;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -27,6 +30,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class TlsClient {
     /** How recent a recorded certificate refusal must be to explain a handshake that failed without a cause. */
     private static final Duration REFUSAL_FRESHNESS = Duration.ofSeconds(30);
+
+    private static final AtomicBoolean WARM = new AtomicBoolean();
 
     private final TlsPolicy policy;
     private final String host;
@@ -65,6 +70,28 @@ public final class TlsClient {
     public static Optional<String> explainJdbc(Throwable error, String host, boolean rootsFromFile) {
         return HandshakeFailures.reason(
                 error, null, host, rootsFromFile ? "the CAs of sslrootcert (PGSSLROOTCERT)" : "the JVM trust store");
+    }
+
+    /**
+     * Loads the JVM's TLS machinery (trust store, handshake classes) on the calling thread, once per JVM: the first
+     * handshake would otherwise do it on an event loop, blocking it for seconds on a busy machine.
+     */
+    public void warmUp() {
+        if (!WARM.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            SSLContext.getDefault();
+            SSLEngine engine = sslContext().createSSLEngine(host, 5432);
+            engine.setUseClientMode(true);
+            engine.beginHandshake();
+            engine.wrap(
+                    ByteBuffer.allocate(0),
+                    ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+            engine.closeOutbound();
+        } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+            // Only a head start: the handshake itself reports what is wrong.
+        }
     }
 
     /** What the sslmode and files mean. */
