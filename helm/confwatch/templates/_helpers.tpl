@@ -112,6 +112,61 @@ app.kubernetes.io/part-of: confwatch
   value: {{ .Values.database.sslMode | quote }}
 {{- end }}
 
+{{/*
+TLS files from Secrets (DESIGN §6): the CA bundle (database.tls) and a client certificate, whose values
+(clientSecret, certKey, keyKey) are passed as .client: database.tls for the workers, migrations.tls for the Job.
+Called with (dict "root" $ "client" <values>).
+*/}}
+{{- define "confwatch.tlsEnv" -}}
+{{- if .root.Values.database.tls.caSecret }}
+- name: PGSSLROOTCERT
+  value: /etc/confwatch/tls/ca/ca.crt
+{{- end }}
+{{- if .client.clientSecret }}
+- name: PGSSLCERT
+  value: /etc/confwatch/tls/client/tls.crt
+- name: PGSSLKEY
+  value: /etc/confwatch/tls/client/tls.key
+{{- end }}
+{{- end }}
+
+{{- define "confwatch.tlsMounts" -}}
+{{- if .root.Values.database.tls.caSecret }}
+- name: tls-ca
+  mountPath: /etc/confwatch/tls/ca
+  readOnly: true
+{{- end }}
+{{- if .client.clientSecret }}
+- name: tls-client
+  mountPath: /etc/confwatch/tls/client
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "confwatch.tlsVolumes" -}}
+{{- with .root.Values.database.tls.caSecret }}
+- name: tls-ca
+  secret:
+    secretName: {{ . }}
+    defaultMode: 0444
+    items:
+      - key: {{ $.root.Values.database.tls.caKey }}
+        path: ca.crt
+{{- end }}
+{{- if .client.clientSecret }}
+# The key is readable by the pod's fsGroup only (owner root, group fsGroup, mode 0440).
+- name: tls-client
+  secret:
+    secretName: {{ .client.clientSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .client.certKey }}
+        path: tls.crt
+      - key: {{ .client.keyKey }}
+        path: tls.key
+{{- end }}
+{{- end }}
+
 {{/* The /tmp volume: the only writable path (JVM perf data, Vert.x file cache, embedded binaries). */}}
 {{- define "confwatch.tmpVolume" -}}
 - name: tmp

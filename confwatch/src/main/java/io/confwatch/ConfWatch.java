@@ -357,6 +357,7 @@ public final class ConfWatch implements AutoCloseable {
                 config.shard().toString(),
                 isReady(),
                 isEmbeddedDatabase(),
+                clients.tlsStatus(),
                 worker.listenerStatus(),
                 cache.size(),
                 worker.coordinator().staleTenants(),

@@ -1,5 +1,6 @@
 package io.confwatch;
 
+import io.confwatch.db.tls.TlsStatus;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.reload.ReloadCoordinator;
@@ -9,6 +10,7 @@ import java.util.List;
 /**
  * What {@code /status} shows: one consistent-enough picture of the worker, built on demand.
  *
+ * @param database TLS of the database connections: sslmode, whether encrypted and what was verified
  * @param listener null in poll mode
  */
 public record WorkerStatus(
@@ -18,6 +20,7 @@ public record WorkerStatus(
         String shard,
         boolean ready,
         boolean embeddedDatabase,
+        TlsStatus database,
         ListenerStatus listener,
         int tenants,
         int staleTenants,

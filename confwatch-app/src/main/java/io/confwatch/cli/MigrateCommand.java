@@ -66,8 +66,9 @@ final class MigrateCommand implements Cli.Command {
                 Usage: java -jar confwatch.jar migrate
 
                 Applies the SQL migrations (sql/V*.sql, schema confwatch) to the database named by PGHOST, PGPORT,
-                PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE or CONFWATCH_DATABASE_URL, then exits 0. Running it again
-                is a no-op. An unreachable database or a refused login exits 1 with one line saying where and why.
+                PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE (TLS files: PGSSLROOTCERT, PGSSLCERT, PGSSLKEY) or
+                CONFWATCH_DATABASE_URL, then exits 0. Running it again is a no-op. An unreachable database, a refused
+                login or a refused TLS handshake exits 1 with one line saying where and why.
                 The migrating role needs the role confwatch_owner (V3 creates it when it may create roles, else says
                 what an administrator must run). Then apply sql/roles.sql by hand for the least-privilege roles.
                 """;

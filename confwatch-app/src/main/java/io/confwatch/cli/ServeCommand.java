@@ -47,7 +47,8 @@ final class ServeCommand implements Cli.Command {
 
                 Runs the worker: LISTENs for change hints, keeps every owned tenant's configuration in memory and
                 serves the HTTP API on CONFWATCH_HTTP_PORT (default 8080). The database comes from PGHOST, PGPORT,
-                PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE or CONFWATCH_DATABASE_URL; with none of them set, an
+                PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE (TLS files: PGSSLROOTCERT, PGSSLCERT, PGSSLKEY) or
+                CONFWATCH_DATABASE_URL; with none of them set, an
                 embedded PostgreSQL is started (and the log says how to reach it with psql). /readyz answers 200
                 once every tenant is loaded. SIGTERM: not ready, stop listening, finish loads, exit 0.
                 Every setting is listed in README.md.

@@ -62,6 +62,24 @@ class CliTest {
     }
 
     @Test
+    void migrate_missingRootCertFile_exits2NamingSettingAndPath() {
+        assertThat(run(
+                        Map.of("PGHOST", "db", "PGSSLMODE", "verify-full", "PGSSLROOTCERT", "/nonexistent/ca.pem"),
+                        "migrate"))
+                .isEqualTo(2);
+        assertThat(err())
+                .contains("PGSSLROOTCERT=\"/nonexistent/ca.pem\": no such file")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void migrate_unknownSslMode_exits2NamingIt() {
+        assertThat(run(Map.of("PGHOST", "db", "PGSSLMODE", "verify"), "migrate"))
+                .isEqualTo(2);
+        assertThat(err()).contains("PGSSLMODE=\"verify\"").doesNotContain("\tat ");
+    }
+
+    @Test
     void migrate_noDatabaseConfigured_exits2() {
         assertThat(run(Map.of(), "migrate")).isEqualTo(2);
         assertThat(err()).contains("no database configured");

@@ -113,7 +113,7 @@ class DatabaseEnvTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PGSSLROOTCERT", "PGSERVICE", "PGHOSTADDR", "PGSSLKEY"})
+    @ValueSource(strings = {"PGSSLCRL", "PGSERVICE", "PGHOSTADDR", "PGREQUIRESSL"})
     void fromEnv_unsupportedLibpqVariable_throwsNamingIt(String variable) {
         assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of(variable, "x")))
                 .isInstanceOfSatisfying(

@@ -199,9 +199,17 @@ class HelmChartTest {
                 assertThat(security.path("seccompProfile").path("type").asText())
                         .as(what)
                         .isEqualTo("RuntimeDefault");
-                assertThat(container.path("volumeMounts").toString())
+                // /tmp is the one writable mount; the TLS files from Secrets are mounted read-only.
+                assertThat(container.path("volumeMounts").get(0).toString())
                         .as(what)
-                        .isEqualTo("[{\"name\":\"tmp\",\"mountPath\":\"/tmp\"}]");
+                        .isEqualTo("{\"name\":\"tmp\",\"mountPath\":\"/tmp\"}");
+                for (int i = 1; i < container.path("volumeMounts").size(); i++) {
+                    JsonNode mount = container.path("volumeMounts").get(i);
+                    assertThat(mount.path("readOnly").asBoolean())
+                            .as(what + " " + mount)
+                            .isTrue();
+                    assertThat(mount.path("mountPath").asText()).as(what).startsWith("/etc/confwatch/tls/");
+                }
             }
         }
     }
@@ -293,6 +301,53 @@ class HelmChartTest {
                 .noneMatch(m -> m.path("kind").asText().equals("Secret"));
         // No secret value ever appears in plain env.
         assertThat(worker.path("env").toString()).doesNotContain("password\",\"value\"");
+    }
+
+    @Test
+    void template_tlsFromSecrets_caBundleAndClientCertificatesMountedAndSetAsPgSslVariables() {
+        JsonNode workload = workload(EXISTING_SECRETS);
+        JsonNode worker = container(workload, "confwatch");
+        JsonNode job = manifest(EXISTING_SECRETS, "Job", FULLNAME + "-migrate");
+        JsonNode migrate = container(job, "migrate");
+
+        for (JsonNode container : List.of(worker, migrate)) {
+            assertThat(env(container, "PGSSLMODE").path("value").asText()).isEqualTo("verify-full");
+            assertThat(env(container, "PGSSLROOTCERT").path("value").asText())
+                    .isEqualTo("/etc/confwatch/tls/ca/ca.crt");
+            assertThat(env(container, "PGSSLCERT").path("value").asText())
+                    .isEqualTo("/etc/confwatch/tls/client/tls.crt");
+            assertThat(env(container, "PGSSLKEY").path("value").asText())
+                    .isEqualTo("/etc/confwatch/tls/client/tls.key");
+        }
+        assertThat(volume(workload, "tls-ca").path("secret").toString())
+                .isEqualTo("{\"secretName\":\"confwatch-db-ca\",\"defaultMode\":292,"
+                        + "\"items\":[{\"key\":\"ca.crt\",\"path\":\"ca.crt\"}]}");
+        assertThat(volume(workload, "tls-client").path("secret").toString())
+                .isEqualTo("{\"secretName\":\"confwatch-worker-tls\",\"defaultMode\":288,\"items\":["
+                        + "{\"key\":\"tls.crt\",\"path\":\"tls.crt\"},{\"key\":\"tls.key\",\"path\":\"tls.key\"}]}");
+        assertThat(volume(job, "tls-ca").path("secret").path("secretName").asText())
+                .isEqualTo("confwatch-db-ca");
+        assertThat(volume(job, "tls-client").path("secret").path("secretName").asText())
+                .isEqualTo("confwatch-migrator-tls");
+    }
+
+    @Test
+    void template_defaults_requireWithoutTlsFiles() {
+        JsonNode workload = workload("");
+        JsonNode worker = container(workload, "confwatch");
+
+        assertThat(env(worker, "PGSSLMODE").path("value").asText()).isEqualTo("require");
+        assertThat(env(worker, "PGSSLROOTCERT").isMissingNode()).isTrue();
+        assertThat(env(worker, "PGSSLCERT").isMissingNode()).isTrue();
+        assertThat(volume(workload, "tls-ca").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void values_badTlsValues_rejectedByTheSchema() {
+        assertThatThrownBy(() -> HelmChart.render("", Map.of("database.tls.caFile", "/ca.pem"), scratch))
+                .hasMessageContaining("caFile");
+        assertThatThrownBy(() -> HelmChart.render("", Map.of("database.tls.caSecret", "Not A Name"), scratch))
+                .hasMessageContaining("caSecret");
     }
 
     @Test
@@ -537,13 +592,55 @@ class HelmChartTest {
     }
 
     /** The container's environment as the worker would see it: Secrets and field references filled in. */
+    private static JsonNode volume(JsonNode owner, String name) {
+        for (JsonNode volume : owner.path("spec").path("template").path("spec").path("volumes")) {
+            if (volume.path("name").asText().equals(name)) {
+                return volume;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /**
+     * A path the chart sets for a TLS file, checked to lie in one of the container's mounts, and replaced by a file of
+     * the same name minted here, so the worker's start-up checks read real PEM files.
+     */
+    private static String mintedTlsFile(JsonNode container, String path) {
+        boolean mounted = false;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            mounted |= path.startsWith(mount.path("mountPath").asText() + "/");
+        }
+        assertThat(mounted).as(path + " lies in a mounted volume").isTrue();
+        try {
+            Path dir = scratch.resolve("tls");
+            synchronized (HelmChartTest.class) {
+                if (!Files.exists(dir.resolve("tls.key"))) {
+                    Files.createDirectories(dir);
+                    var ca = io.confwatch.tls.TestCertificates.ca("CN=Chart CA");
+                    var keys = io.confwatch.tls.TestCertificates.ecKeys();
+                    io.confwatch.tls.TestCertificates.writeCertificates(dir.resolve("ca.crt"), ca.certificate());
+                    io.confwatch.tls.TestCertificates.writeCertificates(
+                            dir.resolve("tls.crt"),
+                            io.confwatch.tls.TestCertificates.client(ca, "confwatch", keys)
+                                    .certificate());
+                    io.confwatch.tls.TestCertificates.writeTraditional(dir.resolve("tls.key"), keys.getPrivate());
+                }
+            }
+            return dir.resolve(Path.of(path).getFileName()).toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Map<String, String> environment(JsonNode container, JsonNode owner) {
         Map<String, String> env = new HashMap<>();
         String podName = owner.path("metadata").path("name").asText() + "-"
                 + (owner.path("spec").path("replicas").asInt(1) - 1);
         for (JsonNode variable : container.path("env")) {
             String name = variable.path("name").asText();
-            if (variable.has("value")) {
+            if (variable.has("value") && name.startsWith("PGSSL") && !name.equals("PGSSLMODE")) {
+                env.put(name, mintedTlsFile(container, variable.path("value").asText()));
+            } else if (variable.has("value")) {
                 env.put(name, variable.path("value").asText());
             } else if (variable.path("valueFrom").has("secretKeyRef")) {
                 env.put(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confwatch.WorkerStatus;
+import io.confwatch.db.tls.TlsStatus;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.model.EntityKind;
 import io.confwatch.model.InvalidEntity;
@@ -28,6 +29,18 @@ class StatusJsonTest {
         assertThat(json.get("mode").asText()).isEqualTo("poll");
         assertThat(json.get("lastSweepAt").asText()).isEqualTo("2025-01-02T03:04:05Z");
         assertThat(json.get("lastFullReloadAt").isNull()).isTrue();
+    }
+
+    @Test
+    void write_database_rendersSslModeEncryptionAndVerification() throws Exception {
+        JsonNode json = JSON.readTree(
+                StatusJson.write(status(null, List.of(), List.of())).getBytes());
+
+        JsonNode database = json.get("database");
+        assertThat(database.get("sslmode").asText()).isEqualTo("verify-full");
+        assertThat(database.get("encrypted").asBoolean()).isTrue();
+        assertThat(database.get("verified").asText()).isEqualTo("full");
+        assertThat(database.get("clientCertificate").asBoolean()).isFalse();
     }
 
     @Test
@@ -69,6 +82,20 @@ class StatusJsonTest {
     }
 
     private static WorkerStatus status(ListenerStatus listener, List<Failure> failures, List<InvalidEntity> invalid) {
-        return new WorkerStatus("w1", "1.2.3", "poll", "0/1", true, false, listener, 2, 1, AT, null, failures, invalid);
+        return new WorkerStatus(
+                "w1",
+                "1.2.3",
+                "poll",
+                "0/1",
+                true,
+                false,
+                new TlsStatus("verify-full", true, "full", false),
+                listener,
+                2,
+                1,
+                AT,
+                null,
+                failures,
+                invalid);
     }
 }

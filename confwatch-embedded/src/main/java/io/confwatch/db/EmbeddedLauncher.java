@@ -1,6 +1,7 @@
 package io.confwatch.db;
 
 import io.confwatch.config.DatabaseTarget;
+import io.confwatch.config.SslMode;
 
 /**
  * Provides {@link EmbeddedDatabase} to the library through {@link java.util.ServiceLoader}: an {@link EmbeddedPostgres}
@@ -24,7 +25,9 @@ public final class EmbeddedLauncher implements EmbeddedDatabase.Launcher {
     private record Running(EmbeddedPostgres server, String database) implements EmbeddedDatabase {
         @Override
         public DatabaseTarget target() {
-            return DatabaseTarget.of("127.0.0.1", server.port(), database, server.user());
+            // Loopback to a server of our own without TLS: nothing to negotiate.
+            return DatabaseTarget.of("127.0.0.1", server.port(), database, server.user())
+                    .withSslMode(SslMode.DISABLE);
         }
 
         @Override

@@ -56,6 +56,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * @param durable whether commits are flushed to disk; off is faster and right for tests and demos
      */
     public static EmbeddedPostgres start(boolean durable) {
+        return start(durable, Map.of(), dataDir -> {});
+    }
+
+    /** Writes files into a new server's data directory before it starts (e.g. TLS keys, {@code pg_hba.conf}). */
+    @FunctionalInterface
+    public interface DataDirectorySetup {
+        void write(Path dataDir) throws IOException;
+    }
+
+    /**
+     * Starts a new server with {@code settings} ({@code postgresql.conf} names and values) on top of the defaults, after
+     * {@code setup} wrote its files into the data directory (they are handed to the server's user); waits until it
+     * accepts connections. For servers that differ from the default one, e.g. with {@code ssl = on}.
+     */
+    public static EmbeddedPostgres start(boolean durable, Map<String, String> settings, DataDirectorySetup setup) {
         long started = System.nanoTime();
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path home = PostgresBinaries.install(tmp);
@@ -102,6 +117,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (!durable) {
                 serverArgs.addAll(
                         List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+            }
+            settings.forEach((name, value) -> serverArgs.addAll(List.of("-c", name + "=" + value)));
+            setup.write(dataDir);
+            if (dropPrivileges) {
+                try (var files = Files.list(dataDir)) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        Files.setAttribute(file, "unix:uid", UNPRIVILEGED_ID);
+                        Files.setAttribute(file, "unix:gid", UNPRIVILEGED_ID);
+                    }
+                }
             }
             EmbeddedPostgres pg = new EmbeddedPostgres(home, dataDir, logFile, port, serverArgs, dropPrivileges);
             pg.launch();

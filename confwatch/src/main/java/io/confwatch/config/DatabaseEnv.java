@@ -1,5 +1,6 @@
 package io.confwatch.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -9,18 +10,19 @@ final class DatabaseEnv {
 
     /** The libpq variables ConfWatch honours. */
     static final List<Setting> LIBPQ_SETTINGS = List.of(
-            Setting.PGHOST, Setting.PGPORT, Setting.PGDATABASE, Setting.PGUSER, Setting.PGPASSWORD, Setting.PGSSLMODE);
+            Setting.PGHOST,
+            Setting.PGPORT,
+            Setting.PGDATABASE,
+            Setting.PGUSER,
+            Setting.PGPASSWORD,
+            Setting.PGSSLMODE,
+            Setting.PGSSLROOTCERT,
+            Setting.PGSSLCERT,
+            Setting.PGSSLKEY);
 
     /** libpq variables that would change where or how securely libpq connects, which ConfWatch cannot honour. */
-    static final List<String> UNSUPPORTED_LIBPQ = List.of(
-            "PGHOSTADDR",
-            "PGSERVICE",
-            "PGSERVICEFILE",
-            "PGSSLROOTCERT",
-            "PGSSLCERT",
-            "PGSSLKEY",
-            "PGSSLCRL",
-            "PGREQUIRESSL");
+    static final List<String> UNSUPPORTED_LIBPQ =
+            List.of("PGHOSTADDR", "PGSERVICE", "PGSERVICEFILE", "PGSSLCRL", "PGREQUIRESSL");
 
     private static final String DEFAULT_HOST = "localhost";
     private static final int DEFAULT_PORT = 5432;
@@ -64,8 +66,30 @@ final class DatabaseEnv {
         SslMode sslMode = env.get(Setting.PGSSLMODE).isPresent()
                 ? env.choice(Setting.PGSSLMODE, SslMode::parse, SslMode.NAMES)
                 : SslMode.PREFER;
-        DatabaseTarget target = DatabaseTarget.of(host, port, database, user).withSslMode(sslMode);
+        TlsFiles tls = new TlsFiles(
+                env.get(Setting.PGSSLROOTCERT),
+                env.get(Setting.PGSSLCERT).map(Path::of),
+                env.get(Setting.PGSSLKEY).map(Path::of));
+        checkTls(tls, env);
+        DatabaseTarget target = DatabaseTarget.of(host, port, database, user)
+                .withSslMode(sslMode)
+                .withTls(tls);
         return Optional.of(env.get(Setting.PGPASSWORD).map(target::withPassword).orElse(target));
+    }
+
+    /** Reads the TLS files now, so a missing or unparsable one stops the start naming its variable. */
+    private static void checkTls(TlsFiles tls, Env env) {
+        try {
+            TlsMaterial.load(tls);
+        } catch (TlsMaterial.TlsFileException e) {
+            Setting setting =
+                    switch (e.part()) {
+                        case SSLROOTCERT -> Setting.PGSSLROOTCERT;
+                        case SSLCERT -> Setting.PGSSLCERT;
+                        case SSLKEY -> Setting.PGSSLKEY;
+                    };
+            throw ConfigException.of(setting, env.get(setting).orElse(""), e.getMessage());
+        }
     }
 
     private static String names() {

@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param user role name
  * @param password the password, if any
  * @param sslMode libpq sslmode
+ * @param tls the CA bundle and client certificate files ({@code sslrootcert}, {@code sslcert}, {@code sslkey})
  */
 public record DatabaseTarget(
-        String host, int port, String database, String user, Optional<Secret> password, SslMode sslMode) {
+        String host, int port, String database, String user, Optional<Secret> password, SslMode sslMode, TlsFiles tls) {
 
     /** Validates every part; failures name the libpq variable of the part. */
     public DatabaseTarget {
@@ -24,6 +25,7 @@ public record DatabaseTarget(
         requireNonNull(user, "user");
         requireNonNull(password, "password");
         requireNonNull(sslMode, "sslMode");
+        requireNonNull(tls, "tls");
         if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw ConfigException.of(Setting.PGHOST, host, "not a host name, IP address or socket directory");
         }
@@ -39,6 +41,12 @@ public record DatabaseTarget(
         }
     }
 
+    /** A target without TLS files. */
+    public DatabaseTarget(
+            String host, int port, String database, String user, Optional<Secret> password, SslMode sslMode) {
+        this(host, port, database, user, password, sslMode, TlsFiles.NONE);
+    }
+
     /** A target without password, with sslmode {@code prefer} (libpq's default). */
     public static DatabaseTarget of(String host, int port, String database, String user) {
         return new DatabaseTarget(host, port, database, user, Optional.empty(), SslMode.PREFER);
@@ -51,12 +59,22 @@ public record DatabaseTarget(
 
     /** This target with {@code password}. */
     public DatabaseTarget withPassword(String password) {
-        return new DatabaseTarget(host, port, database, user, Optional.of(Secret.of(password)), sslMode);
+        return new DatabaseTarget(host, port, database, user, Optional.of(Secret.of(password)), sslMode, tls);
     }
 
     /** This target with {@code sslMode}. */
     public DatabaseTarget withSslMode(SslMode sslMode) {
-        return new DatabaseTarget(host, port, database, user, password, sslMode);
+        return new DatabaseTarget(host, port, database, user, password, sslMode, tls);
+    }
+
+    /** This target with the TLS files {@code tls} (not read here: see {@link TlsMaterial#load}). */
+    public DatabaseTarget withTls(TlsFiles tls) {
+        return new DatabaseTarget(host, port, database, user, password, sslMode, tls);
+    }
+
+    /** What this target's sslmode and files mean for TLS. */
+    public TlsPolicy tlsPolicy() {
+        return TlsPolicy.of(sslMode, tls);
     }
 
     /** For logs: {@code host:port/database as user}, an IPv6 host in brackets; never the password. */

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -70,9 +71,21 @@ final class PostgresUrl {
         }
         String database = path.length() > 1 ? decode(setting, url, path.substring(1), "database") : user;
         HostPort hostPort = parseHostPort(setting, url, authority.substring(at + 1));
-        SslMode sslMode = parseQuery(setting, url, query);
+        Query parsed = parseQuery(setting, url, query);
         try {
-            return new DatabaseTarget(hostPort.host(), hostPort.port(), database, user, password, sslMode);
+            TlsMaterial.load(parsed.tls());
+        } catch (TlsMaterial.TlsFileException e) {
+            String value =
+                    switch (e.part()) {
+                        case SSLROOTCERT -> parsed.tls().rootCert().orElse("");
+                        case SSLCERT -> parsed.tls().cert().map(Path::toString).orElse("");
+                        case SSLKEY -> parsed.tls().key().map(Path::toString).orElse("");
+                    };
+            throw fail(setting, url, e.part().parameter() + "=" + ConfigException.quote(value) + ": " + e.getMessage());
+        }
+        try {
+            return new DatabaseTarget(
+                    hostPort.host(), hostPort.port(), database, user, password, parsed.sslMode(), parsed.tls());
         } catch (ConfigException e) {
             // The record names the libpq variable of the bad part; here the part came from the URL.
             throw fail(setting, url, "the " + PARTS.get(e.variable()) + ": " + e.problem());
@@ -132,10 +145,15 @@ final class PostgresUrl {
         return redacted.replaceAll("(?i)(password=)[^&#]*", "$1" + ConfigException.REDACTED);
     }
 
-    private static SslMode parseQuery(Setting setting, String url, String query) {
+    private record Query(SslMode sslMode, TlsFiles tls) {}
+
+    private static Query parseQuery(Setting setting, String url, String query) {
         SslMode sslMode = SslMode.PREFER;
+        Optional<String> rootCert = Optional.empty();
+        Optional<Path> cert = Optional.empty();
+        Optional<Path> key = Optional.empty();
         if (query.isEmpty()) {
-            return sslMode;
+            return new Query(sslMode, TlsFiles.NONE);
         }
         for (String pair : query.split("&", -1)) {
             int eq = pair.indexOf('=');
@@ -147,14 +165,30 @@ final class PostgresUrl {
                                 setting,
                                 url,
                                 "sslmode=" + ConfigException.quote(value) + " is not one of " + SslMode.NAMES));
+            } else if (name.equals("sslrootcert")) {
+                rootCert = Optional.of(file(setting, url, name, value));
+            } else if (name.equals("sslcert")) {
+                cert = Optional.of(Path.of(file(setting, url, name, value)));
+            } else if (name.equals("sslkey")) {
+                key = Optional.of(Path.of(file(setting, url, name, value)));
             } else if (name.equals("password")) {
                 throw fail(setting, url, "put the password in the user info (postgresql://user:password@host/db)");
             } else {
                 String shown = ConfigException.quote(name);
-                throw fail(setting, url, "unsupported parameter " + shown + " (only sslmode is supported)");
+                throw fail(
+                        setting,
+                        url,
+                        "unsupported parameter " + shown + " (supported: sslmode, sslrootcert, sslcert, sslkey)");
             }
         }
-        return sslMode;
+        return new Query(sslMode, new TlsFiles(rootCert, cert, key));
+    }
+
+    private static String file(Setting setting, String url, String name, String value) {
+        if (value.isBlank()) {
+            throw fail(setting, url, name + " is empty: give a file path or leave the parameter out");
+        }
+        return value;
     }
 
     private static int parsePort(Setting setting, String url, String text) {

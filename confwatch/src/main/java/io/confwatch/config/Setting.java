@@ -22,7 +22,27 @@ public enum Setting {
     PGDATABASE(null, "= user", "Database name."),
     PGUSER(null, "`$USER`, else `postgres`", "Database user."),
     PGPASSWORD(null, "none", "Database password. Never logged or shown in errors."),
-    PGSSLMODE(null, "`prefer`", "TLS: `disable`, `allow`, `prefer`, `require`, `verify-ca` or `verify-full`."),
+    PGSSLMODE(
+            null,
+            "`prefer`",
+            "TLS as libpq: `disable`, `allow` (plain, TLS if refused), `prefer` (TLS, plain if refused), `require` "
+                    + "(TLS, no verification — unless `PGSSLROOTCERT` names a file: then the chain is verified), "
+                    + "`verify-ca` (TLS, chain verified) or `verify-full` (TLS, chain and host name verified)."),
+    PGSSLROOTCERT(
+            null,
+            "none (JVM trust store)",
+            "PEM file of trusted CAs (one or several) that the server's certificate must chain to; `system` or unset: "
+                    + "the JVM's trust store (libpq's `~/.postgresql/root.crt` is not read). Read at start."),
+    PGSSLCERT(
+            null,
+            "none",
+            "PEM client certificate (optionally followed by its intermediates) for `cert` authentication; needs "
+                    + "`PGSSLKEY`. Read at start."),
+    PGSSLKEY(
+            null,
+            "none",
+            "PEM private key of `PGSSLCERT`: PKCS#8 (`BEGIN PRIVATE KEY`), PKCS#1 (`BEGIN RSA PRIVATE KEY`) or EC "
+                    + "(`BEGIN EC PRIVATE KEY`), not encrypted. Never logged."),
     CONFWATCH_POOL_SIZE("4", null, "Database connections in the pool for loads and sweeps (1–100)."),
     CONFWATCH_MAX_CONCURRENT_LOADS(
             null, "= `CONFWATCH_POOL_SIZE`", "Tenant loads running at once; at most `CONFWATCH_POOL_SIZE`."),

@@ -82,6 +82,19 @@ public final class Connections {
         return true;
     }
 
+    /** Whether {@code connection} runs over TLS; empty where vertx-sql-client internals differ. */
+    public static java.util.Optional<Boolean> isEncrypted(SqlConnection connection) {
+        try {
+            Object base = ((SqlConnectionInternal) connection).unwrap().unwrap();
+            if (base instanceof SocketConnectionBase socket) {
+                return java.util.Optional.of(socket.socket().isSsl());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("Cannot tell whether a connection is encrypted through vertx-sql-client internals", e);
+        }
+        return java.util.Optional.empty();
+    }
+
     /**
      * Closes {@code connection} at once, without the goodbye to the server that {@link SqlConnection#close()} waits for
      * (on a half-open socket that wait lasts until the kernel gives up, minutes). Works for pooled connections too: the

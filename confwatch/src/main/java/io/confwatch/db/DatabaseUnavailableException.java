@@ -15,6 +15,11 @@ public final class DatabaseUnavailableException extends RuntimeException {
         super("cannot connect to PostgreSQL at " + where + ": " + firstLine(cause.getMessage()), cause);
     }
 
+    /** As above, with {@code reason} (e.g. why a TLS handshake was refused) instead of the driver's message. */
+    public DatabaseUnavailableException(String where, String reason, SQLException cause) {
+        super("cannot connect to PostgreSQL at " + where + ": " + firstLine(reason), cause);
+    }
+
     private static String firstLine(String message) {
         if (message == null) {
             return "unknown error";

@@ -2,14 +2,29 @@ package io.confwatch.db;
 
 import static java.util.Objects.requireNonNull;
 
-/** Where a JDBC client (Flyway, tests, benchmarks) connects; {@link #toString()} never shows the password. */
-public record JdbcTarget(String host, int port, String database, String user, String password, String sslMode) {
+import io.confwatch.config.TlsFiles;
+import io.confwatch.db.tls.JdbcSslFactory;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a JDBC client (Flyway, tests, benchmarks) connects; {@link #toString()} never shows the password. TLS follows
+ * the same sslmode and files as the worker's own connections (see {@link JdbcSslFactory}).
+ */
+public record JdbcTarget(
+        String host, int port, String database, String user, String password, String sslMode, TlsFiles tls) {
     public JdbcTarget {
         requireNonNull(host, "host");
         requireNonNull(database, "database");
         requireNonNull(user, "user");
         password = password == null ? "" : password;
         sslMode = sslMode == null ? "prefer" : sslMode;
+        tls = tls == null ? TlsFiles.NONE : tls;
+    }
+
+    /** A target without TLS files. */
+    public JdbcTarget(String host, int port, String database, String user, String password, String sslMode) {
+        this(host, port, database, user, password, sslMode, TlsFiles.NONE);
     }
 
     /** The JDBC view of a worker's database target. */
@@ -20,14 +35,29 @@ public record JdbcTarget(String host, int port, String database, String user, St
                 target.database(),
                 target.user(),
                 target.password().map(io.confwatch.config.Secret::reveal).orElse(""),
-                target.sslMode().text());
+                target.sslMode().text(),
+                target.tls());
     }
 
     /** The pgjdbc URL, without credentials. */
     public String jdbcUrl() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "jdbc:postgresql://" + h + ":" + port + "/" + database + "?sslmode=" + sslMode
-                + "&connectTimeout=10&ApplicationName=confwatch";
+        StringBuilder url = new StringBuilder("jdbc:postgresql://")
+                .append(h)
+                .append(':')
+                .append(port)
+                .append('/')
+                .append(database)
+                .append("?sslmode=")
+                .append(sslMode)
+                .append("&connectTimeout=10&ApplicationName=confwatch");
+        if (!sslMode.equals("disable")) {
+            url.append("&sslfactory=").append(JdbcSslFactory.class.getName());
+            tls.rootCert().ifPresent(file -> url.append("&sslrootcert=").append(encode(file)));
+            tls.cert().ifPresent(file -> url.append("&sslcert=").append(encode(file.toString())));
+            tls.key().ifPresent(file -> url.append("&sslkey=").append(encode(file.toString())));
+        }
+        return url.toString();
     }
 
     /** {@code host:port/database as user}, for messages. */
@@ -38,5 +68,9 @@ public record JdbcTarget(String host, int port, String database, String user, St
     @Override
     public String toString() {
         return "JdbcTarget[" + describe() + "]";
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package io.confwatch.db;
 
+import io.confwatch.db.tls.TlsClient;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -32,7 +33,10 @@ public final class Migrations {
         } catch (FlywayException e) {
             SQLException connectionProblem = connectionProblem(e);
             if (connectionProblem != null) {
-                throw new DatabaseUnavailableException(target.describe(), connectionProblem);
+                throw TlsClient.explainJdbc(
+                                connectionProblem, target.host(), target.tls().hasRootCertFile())
+                        .map(reason -> new DatabaseUnavailableException(target.describe(), reason, connectionProblem))
+                        .orElseGet(() -> new DatabaseUnavailableException(target.describe(), connectionProblem));
             }
             throw e;
         }

@@ -4,6 +4,9 @@ import io.confwatch.config.DatabaseTarget;
 import io.confwatch.config.PoolSettings;
 import io.confwatch.config.Secret;
 import io.confwatch.config.SslMode;
+import io.confwatch.db.tls.TlsClient;
+import io.confwatch.db.tls.TlsRefusedException;
+import io.confwatch.db.tls.TlsStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -37,6 +40,9 @@ public final class PgClients {
     private final NetClientOptions netOptions;
     private final ConnectionFactory<PgConnectOptions> listenerFactory;
     private final Duration callTimeout;
+    private final TlsClient tls;
+    // Whether the last connection opened was encrypted; null until one is.
+    private volatile Boolean lastEncrypted;
     // Every connection the pools made here opened, to abort them all when the path to the server looks dead.
     private final Set<SqlConnection> pooled = ConcurrentHashMap.newKeySet();
 
@@ -59,10 +65,12 @@ public final class PgClients {
                 .addProperty("tcp_keepalives_idle", "30")
                 .addProperty("tcp_keepalives_interval", "10")
                 .addProperty("tcp_keepalives_count", "3");
-        if (target.sslMode() == SslMode.VERIFY_CA || target.sslMode() == SslMode.VERIFY_FULL) {
-            connectOptions
-                    .getSslOptions()
-                    .setHostnameVerificationAlgorithm(target.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
+        this.tls = TlsClient.of(target);
+        if (target.sslMode() != SslMode.DISABLE) {
+            // Without SSL options every TLS attempt fails (a null dereference inside the client), so require never
+            // connects and prefer silently falls back to plain text.
+            connectOptions.setSslOptions(tls.vertxOptions());
+            tls.warmUp();
         }
         // Its own application_name, so operators (and fault tests) can tell the LISTEN backend in pg_stat_activity.
         this.listenerOptions =
@@ -121,17 +129,34 @@ public final class PgClients {
     }
 
     private void opened(SqlConnection connection) {
+        Connections.isEncrypted(connection).ifPresent(encrypted -> lastEncrypted = encrypted);
         pooled.removeIf(known -> !Connections.isOpen(known));
         pooled.add(connection);
         // Hands it to the pool.
         connection.close();
     }
 
-    /** Opens a single connection for LISTEN, on the calling context. */
+    /**
+     * Opens a single connection for LISTEN, on the calling context. A refused TLS handshake fails with the one-line
+     * reason (unknown CA, host name mismatch, expired certificate, no TLS on the server, client certificate refused).
+     */
     public Future<PgConnection> connectListener() {
         return listenerFactory
                 .connect(vertx.getOrCreateContext(), listenerOptions)
-                .map(PgConnection::cast);
+                .map(PgConnection::cast)
+                .andThen(done -> {
+                    if (done.succeeded()) {
+                        Connections.isEncrypted(done.result()).ifPresent(encrypted -> lastEncrypted = encrypted);
+                    }
+                })
+                .recover(error -> Future.failedFuture(tls.explain(error)
+                        .<Throwable>map(TlsRefusedException::new)
+                        .orElse(error)));
+    }
+
+    /** What TLS the connections use, for {@code /status}. */
+    public TlsStatus tlsStatus() {
+        return TlsStatus.of(tls.policy(), lastEncrypted, tls.hasClientCertificate());
     }
 
     /** {@code host:port/database as user}, for logs. */

@@ -2,6 +2,7 @@ package io.confwatch.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.confwatch.WorkerStatus;
+import io.confwatch.db.tls.TlsStatus;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.reload.ReloadCoordinator.Failure;
@@ -35,6 +36,7 @@ final class StatusJson {
             json.writeStringField("shard", status.shard());
             json.writeBooleanField("ready", status.ready());
             json.writeBooleanField("embeddedDatabase", status.embeddedDatabase());
+            database(json, status.database());
             listener(json, status.listener());
             json.writeNumberField("tenants", status.tenants());
             json.writeNumberField("staleTenants", status.staleTenants());
@@ -44,6 +46,20 @@ final class StatusJson {
             invalid(json, status.invalidEntities());
             json.writeEndObject();
         });
+    }
+
+    private static void database(JsonGenerator json, TlsStatus tls) throws IOException {
+        json.writeObjectFieldStart("database");
+        json.writeStringField("sslmode", tls.sslmode());
+        if (tls.encrypted() == null) {
+            // No connection opened yet.
+            json.writeNullField("encrypted");
+        } else {
+            json.writeBooleanField("encrypted", tls.encrypted());
+        }
+        json.writeStringField("verified", tls.verified());
+        json.writeBooleanField("clientCertificate", tls.clientCertificate());
+        json.writeEndObject();
     }
 
     private static void listener(JsonGenerator json, ListenerStatus listener) throws IOException {
