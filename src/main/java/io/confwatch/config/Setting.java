@@ -46,6 +46,11 @@ public enum Setting {
             "Notification channel; a lower-case PostgreSQL identifier (`[a-z_][a-z0-9_]*`, at most 63)."),
     CONFWATCH_HEARTBEAT_INTERVAL(
             "5s", null, "How often the listener connection runs a cheap query to prove it is alive."),
+    CONFWATCH_HEARTBEAT_TIMEOUT(
+            "3s",
+            null,
+            "How long the heartbeat query may go unanswered before the listener counts as dead and is rebuilt; "
+                    + "heartbeat interval + timeout (8 s) bounds how long a half-open connection goes unnoticed."),
     CONFWATCH_PROBE_INTERVAL("10s", null, "How often the worker NOTIFYs itself to prove notifications still arrive."),
     CONFWATCH_PROBE_TIMEOUT(
             "5s",

@@ -259,18 +259,18 @@ public final class ChangeListener {
         if (conn == null) {
             return;
         }
-        conn.query("select 1")
-                .execute()
-                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .onFailure(error -> {
-                    if (conn == connection) {
-                        if (error instanceof TimeoutException) {
-                            silent("heartbeat not answered within " + queryTimeout.toMillis() + " ms");
-                        } else {
-                            lost("heartbeat failed: " + error.getMessage());
-                        }
-                    }
-                });
+        // Bounded by its own short timeout, not the query timeout: a trivial query on an idle connection answers in
+        // milliseconds, and a heavy load's bound would let a half-open listener go unnoticed for that long.
+        long timeout = settings.heartbeatTimeout().toMillis();
+        conn.query("select 1").execute().timeout(timeout, TimeUnit.MILLISECONDS).onFailure(error -> {
+            if (conn == connection) {
+                if (error instanceof TimeoutException) {
+                    silent("heartbeat not answered within " + timeout + " ms");
+                } else {
+                    lost("heartbeat failed: " + error.getMessage());
+                }
+            }
+        });
     }
 
     private void probe() {
