@@ -30,10 +30,12 @@ revoke all on all tables in schema confwatch from confwatch_worker, confwatch_wr
 revoke all on all sequences in schema confwatch from confwatch_worker, confwatch_writer, confwatch_janitor;
 revoke all on all functions in schema confwatch from confwatch_worker, confwatch_writer, confwatch_janitor;
 
--- The worker reads; LISTEN needs no grant.
+-- The worker reads; LISTEN needs no grant. It reads the one channel name the triggers notify
+-- (confwatch.notify_channel(), V5) when it connects, and its self-probe notifies that channel.
 grant usage on schema confwatch to confwatch_worker;
 grant select on confwatch.tenants, confwatch.monitors, confwatch.filters, confwatch.triggers,
     confwatch.config_changes to confwatch_worker;
+grant execute on function confwatch.notify_channel() to confwatch_worker;
 
 -- The triggers run as the writing user: they bump tenants, and they append to config_changes and
 -- merge a transaction's repeated changes of one entity (insert ... on conflict do update of op).

@@ -2,6 +2,7 @@ package io.confwatch;
 
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.config.BuildInfo;
+import io.confwatch.config.ConfigException;
 import io.confwatch.config.DatabaseTarget;
 import io.confwatch.config.ShardOwnership;
 import io.confwatch.config.WorkerConfig;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -172,7 +174,11 @@ public final class ConfWatch implements AutoCloseable {
         return worker.isReady() && !closed;
     }
 
-    /** Waits up to {@code timeout} for the initial load; returns whether it finished. */
+    /**
+     * Waits up to {@code timeout} for the initial load; returns whether it finished. Throws the
+     * {@link ConfigException} with which the worker refused to start: its {@code CONFWATCH_CHANNEL} is not the channel
+     * the database's triggers notify ({@code confwatch.notify_channel()}).
+     */
     public boolean awaitReady(Duration timeout) {
         try {
             worker.ready().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -180,6 +186,17 @@ public final class ConfWatch implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             return false;
         }
+    }
+
+    /**
+     * Completes once the initial load is done, or exceptionally with the {@link ConfigException} with which the worker
+     * refused to start (see {@link #awaitReady}); dependents never run on an event-loop thread.
+     */
+    public CompletableFuture<Void> whenReady() {
+        return worker.ready()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .whenCompleteAsync((v, error) -> {}, ForkJoinPool.commonPool());
     }
 
     /** Whether a tenant belongs to this worker's shard. */

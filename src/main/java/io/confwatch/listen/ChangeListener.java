@@ -1,5 +1,6 @@
 package io.confwatch.listen;
 
+import io.confwatch.config.ConfigException;
 import io.confwatch.config.ListenerSettings;
 import io.confwatch.db.Connections;
 import io.confwatch.metrics.ConfWatchMetrics;
@@ -150,9 +151,11 @@ public final class ChangeListener {
                         }
                     });
                     conn.exceptionHandler(e -> log.debug("Listener connection error: {}", e.toString()));
-                    return conn.query("LISTEN " + settings.channel())
-                            .execute()
-                            .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    // Only where the triggers notify: checked on every connect, since the database may have changed.
+                    return ChannelCheck.verify(conn, settings.channel(), where, queryTimeout)
+                            .compose(v -> conn.query("LISTEN " + settings.channel())
+                                    .execute()
+                                    .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS))
                             .map(rows -> conn);
                 })
                 .onSuccess(this::listening)
@@ -188,6 +191,10 @@ public final class ChangeListener {
         if (closed) {
             return;
         }
+        if (error instanceof ConfigException refusal && !everListened) {
+            refuse(refusal);
+            return;
+        }
         failedAttempts++;
         lastError = String.valueOf(error.getMessage());
         discard();
@@ -206,6 +213,21 @@ public final class ChangeListener {
         state = "disconnected";
         publishStatus();
         vertx.setTimer(delay, id -> connect());
+    }
+
+    /**
+     * This worker's channel is not the one the triggers notify: listening would look healthy and hear no write. At
+     * start that is a configuration error: no more attempts, and {@link #start()} fails with it. (Found on a later
+     * reconnect, it is retried instead, loudly: the worker already serves, and its sweeps still catch up.)
+     */
+    private void refuse(ConfigException refusal) {
+        log.error("Listener refused: {}", refusal.getMessage());
+        discard();
+        closed = true;
+        state = "refused";
+        lastError = refusal.getMessage();
+        publishStatus();
+        firstListen.tryFail(refusal);
     }
 
     private void lost(String reason) {

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listener's self-probe: NOTIFYs the channel through another connection with {@code {"probe":<worker>,"seq":N}}
+ * The listener's self-probe: NOTIFYs the triggers' channel ({@code confwatch.notify_channel()}) through another connection with {@code {"probe":<worker>,"seq":N}}
  * and expects to hear it back on the LISTEN connection within the probe timeout; silence means deaf. One probe is
  * outstanding at a time. Runs on the listener's context.
  */
@@ -78,8 +78,10 @@ final class SelfProbe {
                         sentNanos = System.nanoTime();
                         arm(probe);
                     }
-                    return conn.preparedQuery("select pg_notify($1, $2)")
-                            .execute(Tuple.of(settings.channel(), payload));
+                    // On the channel the triggers notify, not this worker's idea of it: the probe proves the path a
+                    // write's notification takes.
+                    return conn.preparedQuery("select pg_notify(" + ChannelCheck.FUNCTION + ", $1)")
+                            .execute(Tuple.of(payload));
                 })
                 .onComplete(sent -> {
                     if (!isCurrent(probe)) {

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -88,6 +89,32 @@ class RolesTest {
     void worker_purgeChanges_isDenied(TestDatabase db) throws SQLException {
         try (Connection c = connectAs(db, WORKER)) {
             assertThatThrownBy(() -> execute(c, "select confwatch.purge_changes()"))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
+        }
+    }
+
+    @Test
+    void worker_notifyChannel_readsTheTriggersChannel(TestDatabase db) throws SQLException {
+        try (Connection c = connectAs(db, WORKER);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select confwatch.notify_channel()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("confwatch_changes");
+        }
+    }
+
+    /** The channel is the owner's to change: a writer can neither replace the function nor shadow it. */
+    @Test
+    void writer_replaceNotifyChannel_isDenied(TestDatabase db) throws SQLException {
+        try (Connection c = connectAs(db, WRITER)) {
+            assertThatThrownBy(() -> execute(
+                            c,
+                            "create or replace function confwatch.notify_channel() returns text"
+                                    + " language sql as $$ select 'elsewhere'::text $$"))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
+            assertThatThrownBy(() -> execute(c, "alter function confwatch.notify_channel() rename to old_channel"))
                     .isInstanceOfSatisfying(
                             SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
         }
