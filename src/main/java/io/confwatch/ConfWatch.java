@@ -89,7 +89,7 @@ public final class ConfWatch implements AutoCloseable {
         this.cache = new ConfigCache();
         cache.bindMetrics(registry, "tenants");
         DatabaseTarget target = config.database().orElseThrow();
-        this.clients = new PgClients(vertx, target, config.pool(), "confwatch-" + config.workerId());
+        this.clients = new PgClients(vertx, target, config.pool(), "confwatch-" + config.workerId(), config.mode());
         this.worker = new Worker(config, clients, cache, new ConfWatchMetrics(registry), owns);
     }
 

@@ -3,6 +3,7 @@ package io.confwatch.listen;
 import io.confwatch.config.ConfigException;
 import io.confwatch.config.ListenerSettings;
 import io.confwatch.db.Connections;
+import io.confwatch.db.TransactionPooler;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -183,6 +184,9 @@ public final class ChangeListener {
         lastError = null;
         publishStatus();
         scheduleChecks();
+        // The first probe at once: a connection that cannot hear (a transaction pooler) is found within one probe
+        // timeout of connecting, not after a whole probe interval.
+        probe();
         firstListen.tryComplete();
         events.listening(reconnect);
     }
@@ -302,8 +306,27 @@ public final class ChangeListener {
         }
         selfProbe.send(reason -> {
             if (conn == connection) {
-                silent(reason);
+                deaf(conn, reason);
             }
+        });
+    }
+
+    /**
+     * A probe went unheard. If the connection still answers a query, it is alive but deaf — the signature of a
+     * transaction pooler, which accepts LISTEN and delivers nothing — and the reason logged and shown in
+     * {@code /status} says so in one line, with what to do. Either way the connection is rebuilt.
+     */
+    private void deaf(PgConnection conn, String reason) {
+        long timeout = settings.heartbeatTimeout().toMillis();
+        conn.query("select 1").execute().timeout(timeout, TimeUnit.MILLISECONDS).onComplete(answer -> {
+            if (conn != connection) {
+                return;
+            }
+            if (answer.failed()) {
+                silent(reason);
+                return;
+            }
+            silent(reason + ", though the connection answers queries: " + TransactionPooler.ADVICE);
         });
     }
 

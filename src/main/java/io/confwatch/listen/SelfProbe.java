@@ -5,7 +5,6 @@ import io.confwatch.db.Connections;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -79,9 +78,10 @@ final class SelfProbe {
                         arm(probe);
                     }
                     // On the channel the triggers notify, not this worker's idea of it: the probe proves the path a
-                    // write's notification takes.
-                    return conn.preparedQuery("select pg_notify(" + ChannelCheck.FUNCTION + ", $1)")
-                            .execute(Tuple.of(payload));
+                    // write's notification takes. A simple query (the payload is plain: a validated worker id and a
+                    // number), so a probe never depends on a prepared statement a transaction pooler may have lost.
+                    return conn.query("select pg_notify(" + ChannelCheck.FUNCTION + ", '" + payload + "')")
+                            .execute();
                 })
                 .onComplete(sent -> {
                     if (!isCurrent(probe)) {
