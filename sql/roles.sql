@@ -34,10 +34,12 @@ revoke all on all functions in schema confwatch from confwatch_worker, confwatch
 -- repairs it). The functions belong to confwatch_owner: run this as a member of it or a superuser.
 revoke all on all functions in schema confwatch from public;
 
--- The worker reads; LISTEN needs no grant.
+-- The worker reads; LISTEN needs no grant. It reads the one channel name the triggers notify
+-- (confwatch.notify_channel(), V5) when it connects, and its self-probe notifies that channel.
 grant usage on schema confwatch to confwatch_worker;
 grant select on confwatch.tenants, confwatch.monitors, confwatch.filters, confwatch.triggers,
     confwatch.config_changes to confwatch_worker;
+grant execute on function confwatch.notify_channel() to confwatch_worker;
 
 -- Writers change configuration and nothing the worker relies on (the trust boundary, since V3): the
 -- triggers keep config_version, version_xid, changed_at and the change log as confwatch_owner

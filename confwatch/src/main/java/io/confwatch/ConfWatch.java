@@ -108,7 +108,7 @@ public final class ConfWatch implements AutoCloseable {
         this.gcMetrics = gcMetrics;
         this.cache = new ConfigCache(definitions);
         DatabaseTarget target = config.database().orElseThrow();
-        this.clients = new PgClients(vertx, target, config.pool(), "confwatch-" + config.workerId());
+        this.clients = new PgClients(vertx, target, config.pool(), "confwatch-" + config.workerId(), config.mode());
         cache.bindMetrics(registry, CACHE_NAME);
         this.worker = new Worker(config, clients, cache, new ConfWatchMetrics(registry), owns);
     }
@@ -286,7 +286,11 @@ public final class ConfWatch implements AutoCloseable {
         return worker.isReady() && !closed;
     }
 
-    /** Waits up to {@code timeout} for the initial load; returns whether it finished. */
+    /**
+     * Waits up to {@code timeout} for the initial load; returns whether it finished. Throws the
+     * {@link ConfigException} with which the worker refused to start: its {@code CONFWATCH_CHANNEL} is not the channel
+     * the database's triggers notify ({@code confwatch.notify_channel()}).
+     */
     public boolean awaitReady(Duration timeout) {
         try {
             worker.ready().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -294,6 +298,17 @@ public final class ConfWatch implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             return false;
         }
+    }
+
+    /**
+     * Completes once the initial load is done, or exceptionally with the {@link ConfigException} with which the worker
+     * refused to start (see {@link #awaitReady}); dependents never run on an event-loop thread.
+     */
+    public CompletableFuture<Void> whenReady() {
+        return worker.ready()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .whenCompleteAsync((v, error) -> {}, CALLBACKS);
     }
 
     /** Whether a tenant belongs to this worker's shard. */

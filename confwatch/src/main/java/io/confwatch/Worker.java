@@ -129,7 +129,7 @@ final class Worker extends VerticleBase {
             listening = listener.start();
         }
         // Deployment completes at once; readiness follows the initial load, which retries until the database answers.
-        listening.onSuccess(v -> initialLoad(1));
+        listening.onSuccess(v -> initialLoad(1)).onFailure(ready::tryFail);
         return Future.succeededFuture();
     }
 
@@ -271,6 +271,7 @@ final class Worker extends VerticleBase {
         return a.isAfter(b) ? a : b;
     }
 
+    /** Completes after the initial load; fails when the worker refuses to start (a {@code ConfigException}). */
     Future<Void> ready() {
         return ready.future();
     }

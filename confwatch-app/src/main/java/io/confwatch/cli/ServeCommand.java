@@ -1,10 +1,12 @@
 package io.confwatch.cli;
 
 import io.confwatch.ConfWatch;
+import io.confwatch.config.ConfigException;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.http.HttpApi;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,16 @@ final class ServeCommand implements Cli.Command {
                 config.shard());
         // ConfWatch.close() stops the worker in order (not ready, unlisten, drain) and then Vert.x, HTTP included.
         ShutdownSignals.onSignal(confWatch::close);
+        // Some configuration can only be checked against the database (the notification channel): a refusal found
+        // there ends the process like any bad setting, with exit code 2 and one line.
+        confWatch.whenReady().whenComplete((v, error) -> {
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof ConfigException refusal) {
+                err.println("confwatch: bad configuration: " + refusal.getMessage());
+                confWatch.close();
+                System.exit(Cli.BAD_CONFIGURATION);
+            }
+        });
         return Cli.KEEP_RUNNING;
     }
 

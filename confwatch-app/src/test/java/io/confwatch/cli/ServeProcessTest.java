@@ -28,8 +28,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServeProcessTest {
     private static final Pattern SERVING = Pattern.compile("serving on http://[^:]+:(\\d+)");
 
+    /** A channel the triggers do not notify is bad configuration found in the database: exit 2, one line. */
     @Test
-    void serve_sigterm_shutsDownGracefullyWithExitCode0(TestDatabase db) throws Exception {
+    void serve_channelOtherThanTheTriggers_exitsWithCode2AndOneLineNamingBothChannels(TestDatabase db)
+            throws Exception {
+        ProcessBuilder builder = serve(db, Map.of("CONFWATCH_CHANNEL", "other"));
+        Process process = builder.start();
+        try {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+            List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
+            assertThat(process.exitValue()).as("exit code, output %s", lines).isEqualTo(2);
+            assertThat(lines).anySatisfy(line -> assertThat(line)
+                    .startsWith("confwatch: bad configuration: CONFWATCH_CHANNEL=\"other\": ")
+                    .contains("\"confwatch_changes\""));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static ProcessBuilder serve(TestDatabase db, Map<String, String> settings) {
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp",
@@ -47,6 +66,13 @@ class ServeProcessTest {
                 "CONFWATCH_HTTP_HOST", "127.0.0.1",
                 "CONFWATCH_HTTP_PORT", "0",
                 "CONFWATCH_WORKER_ID", "serve-process-test"));
+        env.putAll(settings);
+        return builder;
+    }
+
+    @Test
+    void serve_sigterm_shutsDownGracefullyWithExitCode0(TestDatabase db) throws Exception {
+        ProcessBuilder builder = serve(db, Map.of());
         Process process = builder.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {

@@ -42,7 +42,7 @@ class SettingCatalogTest {
     @ParameterizedTest
     @EnumSource(
             value = Setting.class,
-            names = {"CONFWATCH_TEST_DATABASE_URL", "CONFWATCH_POD_NAME"},
+            names = {"CONFWATCH_TEST_DATABASE_URL", "CONFWATCH_TEST_PGBOUNCER", "CONFWATCH_POD_NAME"},
             mode = EnumSource.Mode.EXCLUDE)
     void fromEnv_everySetting_isReadByTheParser(Setting setting) {
         Map<String, String> base = Map.of("HOSTNAME", "h");
@@ -60,6 +60,12 @@ class SettingCatalogTest {
         assertThat(WorkerConfig.fromEnv(Map.of("CONFWATCH_TEST_DATABASE_URL", "postgresql://db/x"))
                         .isEmbedded())
                 .isTrue();
+    }
+
+    @Test
+    void fromEnv_testPgBouncer_isIgnoredByTheWorker() {
+        assertThat(WorkerConfig.fromEnv(Map.of("HOSTNAME", "h", "CONFWATCH_TEST_PGBOUNCER", "/usr/sbin/pgbouncer")))
+                .isEqualTo(WorkerConfig.fromEnv(Map.of("HOSTNAME", "h")));
     }
 
     @Test

@@ -60,6 +60,11 @@ class SettingValuesTest {
                         "1s",
                         c -> c.listener().heartbeatInterval(),
                         Duration.ofSeconds(1)),
+                valid(
+                        "CONFWATCH_HEARTBEAT_TIMEOUT",
+                        "500ms",
+                        c -> c.listener().heartbeatTimeout(),
+                        Duration.ofMillis(500)),
                 valid("CONFWATCH_PROBE_INTERVAL", "1m", c -> c.listener().probeInterval(), Duration.ofMinutes(1)),
                 valid("CONFWATCH_PROBE_TIMEOUT", "9999ms", c -> c.listener().probeTimeout(), Duration.ofMillis(9999)),
                 valid(
@@ -142,6 +147,8 @@ class SettingValuesTest {
                 "CONFWATCH_QUERY_TIMEOUT | 0 | must be positive",
                 "CONFWATCH_CONNECT_TIMEOUT | 5 | missing unit after 5",
                 "CONFWATCH_HEARTBEAT_INTERVAL | 0 | must be positive",
+                "CONFWATCH_HEARTBEAT_TIMEOUT | 0 | must be positive",
+                "CONFWATCH_HEARTBEAT_TIMEOUT | 3 | missing unit after 3",
                 "CONFWATCH_PROBE_INTERVAL | 5s | must be shorter than CONFWATCH_PROBE_INTERVAL",
                 "CONFWATCH_PROBE_TIMEOUT | 10s | must be shorter than CONFWATCH_PROBE_INTERVAL (10s)",
                 "CONFWATCH_PROBE_TIMEOUT | 0 | must be positive",

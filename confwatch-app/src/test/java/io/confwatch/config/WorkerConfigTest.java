@@ -11,6 +11,22 @@ import org.junit.jupiter.api.Test;
 
 class WorkerConfigTest {
 
+    /**
+     * The documented liveness bounds at the defaults (docs/architecture.md): a half-open listener is noticed within
+     * heartbeat interval + heartbeat timeout, at most 10 s (issue 11); the reconnect cap stays below the probe bound
+     * (probe interval + timeout), so a database that comes back is heard within one probe bound.
+     */
+    @Test
+    void defaults_livenessBounds_matchTheDocumentedRelations() {
+        ListenerSettings listener = WorkerConfig.defaults().listener();
+
+        assertThat(listener.heartbeatInterval().plus(listener.heartbeatTimeout()))
+                .isEqualTo(Duration.ofSeconds(8))
+                .isLessThanOrEqualTo(Duration.ofSeconds(10));
+        assertThat(listener.reconnectMaxBackoff())
+                .isLessThan(listener.probeInterval().plus(listener.probeTimeout()));
+    }
+
     @Test
     void defaults_noVariables_matchDocumentedDefaults() {
         WorkerConfig config = WorkerConfig.defaults();
@@ -26,6 +42,7 @@ class WorkerConfigTest {
                 .isEqualTo(new ListenerSettings(
                         "confwatch_changes",
                         Duration.ofSeconds(5),
+                        Duration.ofSeconds(3),
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(5),
                         Duration.ofMillis(250),

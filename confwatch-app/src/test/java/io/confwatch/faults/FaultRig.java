@@ -23,6 +23,8 @@ final class FaultRig implements AutoCloseable {
     /** The settings that bound recovery in these tests (see {@link #config}). */
     static final Duration HEARTBEAT = Duration.ofMillis(500);
 
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(400);
+
     static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(400);
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
@@ -75,7 +77,7 @@ final class FaultRig implements AutoCloseable {
                 .withHttpPort(0)
                 .withPool(defaults.pool().withQueryTimeout(QUERY_TIMEOUT).withConnectTimeout(QUERY_TIMEOUT))
                 .withListener(defaults.listener()
-                        .withHeartbeatInterval(HEARTBEAT)
+                        .withHeartbeat(HEARTBEAT, HEARTBEAT_TIMEOUT)
                         .withProbe(PROBE_INTERVAL, PROBE_TIMEOUT)
                         .withReconnectBackoff(RECONNECT_MIN, RECONNECT_MAX))
                 .withReload(defaults.reload()

@@ -13,6 +13,7 @@ import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.RoleLogins;
 import io.confwatch.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -62,6 +63,32 @@ class RolesTest {
             for (String table : TABLES) {
                 s.executeQuery("select * from confwatch." + table + " limit 1").close();
             }
+        }
+    }
+
+    @Test
+    void worker_notifyChannel_readsTheTriggersChannel() throws SQLException {
+        try (Connection c = logins.connect(logins.worker());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select confwatch.notify_channel()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("confwatch_changes");
+        }
+    }
+
+    /** The channel is the owner's to change: a writer can neither replace the function nor shadow it. */
+    @Test
+    void writer_replaceNotifyChannel_isDenied() throws SQLException {
+        try (Connection c = logins.connect(logins.writer())) {
+            assertThatThrownBy(() -> execute(
+                            c,
+                            "create or replace function confwatch.notify_channel() returns text"
+                                    + " language sql as $$ select 'elsewhere'::text $$"))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
+            assertThatThrownBy(() -> execute(c, "alter function confwatch.notify_channel() rename to old_channel"))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
         }
     }
 

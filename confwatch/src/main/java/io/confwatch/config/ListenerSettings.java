@@ -2,6 +2,7 @@ package io.confwatch.config;
 
 import static io.confwatch.config.Setting.CONFWATCH_CHANNEL;
 import static io.confwatch.config.Setting.CONFWATCH_HEARTBEAT_INTERVAL;
+import static io.confwatch.config.Setting.CONFWATCH_HEARTBEAT_TIMEOUT;
 import static io.confwatch.config.Setting.CONFWATCH_PROBE_INTERVAL;
 import static io.confwatch.config.Setting.CONFWATCH_PROBE_TIMEOUT;
 import static io.confwatch.config.Setting.CONFWATCH_RECONNECT_MAX_BACKOFF;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
  *
  * @param channel notification channel, a plain lower-case identifier ({@code CONFWATCH_CHANNEL})
  * @param heartbeatInterval how often a cheap query runs on the connection ({@code CONFWATCH_HEARTBEAT_INTERVAL})
+ * @param heartbeatTimeout how long that query may go unanswered ({@code CONFWATCH_HEARTBEAT_TIMEOUT})
  * @param probeInterval how often the worker NOTIFYs itself ({@code CONFWATCH_PROBE_INTERVAL})
  * @param probeTimeout silence after a probe that means deaf, below the interval ({@code CONFWATCH_PROBE_TIMEOUT})
  * @param reconnectMinBackoff first reconnect delay ({@code CONFWATCH_RECONNECT_MIN_BACKOFF})
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
 public record ListenerSettings(
         String channel,
         Duration heartbeatInterval,
+        Duration heartbeatTimeout,
         Duration probeInterval,
         Duration probeTimeout,
         Duration reconnectMinBackoff,
@@ -42,6 +45,7 @@ public record ListenerSettings(
                     "must be a lower-case PostgreSQL identifier: [a-z_][a-z0-9_]*, at most 63 characters");
         }
         Check.positive(CONFWATCH_HEARTBEAT_INTERVAL, heartbeatInterval);
+        Check.positive(CONFWATCH_HEARTBEAT_TIMEOUT, heartbeatTimeout);
         Check.positive(CONFWATCH_PROBE_INTERVAL, probeInterval);
         Check.positive(CONFWATCH_PROBE_TIMEOUT, probeTimeout);
         Check.below(CONFWATCH_PROBE_TIMEOUT, probeTimeout, CONFWATCH_PROBE_INTERVAL, probeInterval);
@@ -62,24 +66,43 @@ public record ListenerSettings(
     /** These settings on {@code channel}. */
     public ListenerSettings withChannel(String channel) {
         return new ListenerSettings(
-                channel, heartbeatInterval, probeInterval, probeTimeout, reconnectMinBackoff, reconnectMaxBackoff);
+                channel,
+                heartbeatInterval,
+                heartbeatTimeout,
+                probeInterval,
+                probeTimeout,
+                reconnectMinBackoff,
+                reconnectMaxBackoff);
     }
 
-    /** These settings with a heartbeat every {@code heartbeatInterval}. */
-    public ListenerSettings withHeartbeatInterval(Duration heartbeatInterval) {
+    /** These settings with a heartbeat every {@code heartbeatInterval}, answered within {@code heartbeatTimeout}. */
+    public ListenerSettings withHeartbeat(Duration heartbeatInterval, Duration heartbeatTimeout) {
         return new ListenerSettings(
-                channel, heartbeatInterval, probeInterval, probeTimeout, reconnectMinBackoff, reconnectMaxBackoff);
+                channel,
+                heartbeatInterval,
+                heartbeatTimeout,
+                probeInterval,
+                probeTimeout,
+                reconnectMinBackoff,
+                reconnectMaxBackoff);
     }
 
     /** These settings with a self-probe every {@code probeInterval}, answered within {@code probeTimeout}. */
     public ListenerSettings withProbe(Duration probeInterval, Duration probeTimeout) {
         return new ListenerSettings(
-                channel, heartbeatInterval, probeInterval, probeTimeout, reconnectMinBackoff, reconnectMaxBackoff);
+                channel,
+                heartbeatInterval,
+                heartbeatTimeout,
+                probeInterval,
+                probeTimeout,
+                reconnectMinBackoff,
+                reconnectMaxBackoff);
     }
 
     /** These settings with reconnect delays from {@code min} doubling up to {@code max}. */
     public ListenerSettings withReconnectBackoff(Duration min, Duration max) {
-        return new ListenerSettings(channel, heartbeatInterval, probeInterval, probeTimeout, min, max);
+        return new ListenerSettings(
+                channel, heartbeatInterval, heartbeatTimeout, probeInterval, probeTimeout, min, max);
     }
 
     /** Reads the listener settings. */
@@ -87,6 +110,7 @@ public record ListenerSettings(
         return new ListenerSettings(
                 env.text(CONFWATCH_CHANNEL),
                 env.duration(CONFWATCH_HEARTBEAT_INTERVAL),
+                env.duration(CONFWATCH_HEARTBEAT_TIMEOUT),
                 env.duration(CONFWATCH_PROBE_INTERVAL),
                 env.duration(CONFWATCH_PROBE_TIMEOUT),
                 env.duration(CONFWATCH_RECONNECT_MIN_BACKOFF),

@@ -14,6 +14,15 @@ public enum Mode {
     /** No LISTEN: run the versioned sweep every poll interval. */
     POLL;
 
+    /**
+     * Whether the pool's connections may pass through a transaction pooler such as PgBouncer in transaction mode: in
+     * poll mode they may (no LISTEN, no session state, no named prepared statements); in listen mode the worker must
+     * reach PostgreSQL directly, since a transaction pooler delivers no notifications.
+     */
+    public boolean mayPassTransactionPooler() {
+        return this == POLL;
+    }
+
     /** The accepted spellings, for messages. */
     static final String NAMES = Arrays.stream(values()).map(Mode::text).collect(Collectors.joining(", "));
 

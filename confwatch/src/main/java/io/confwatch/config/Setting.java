@@ -63,9 +63,17 @@ public enum Setting {
     CONFWATCH_CHANNEL(
             "confwatch_changes",
             null,
-            "Notification channel; a lower-case PostgreSQL identifier (`[a-z_][a-z0-9_]*`, at most 63)."),
+            "Notification channel the worker LISTENs on; it must be the one the database's triggers notify, "
+                    + "`confwatch.notify_channel()` (`confwatch_changes` as migrated): checked on every connect, and "
+                    + "a worker whose channel differs refuses to start (exit 2, naming both). A lower-case "
+                    + "PostgreSQL identifier (`[a-z_][a-z0-9_]*`, at most 63)."),
     CONFWATCH_HEARTBEAT_INTERVAL(
             "5s", null, "How often the listener connection runs a cheap query to prove it is alive."),
+    CONFWATCH_HEARTBEAT_TIMEOUT(
+            "3s",
+            null,
+            "How long the heartbeat query may go unanswered before the listener counts as dead and is rebuilt; "
+                    + "heartbeat interval + timeout (8 s) bounds how long a half-open connection goes unnoticed."),
     CONFWATCH_PROBE_INTERVAL("10s", null, "How often the worker NOTIFYs itself to prove notifications still arrive."),
     CONFWATCH_PROBE_TIMEOUT(
             "5s",
@@ -118,6 +126,11 @@ public enum Setting {
             null,
             "none (embedded)",
             "Tests only: a `postgresql://` URI the integration tests use instead of the embedded PostgreSQL. "
+                    + "The worker ignores it."),
+    CONFWATCH_TEST_PGBOUNCER(
+            null,
+            "`pgbouncer` from `/usr/sbin` or the `PATH`",
+            "Tests only: the PgBouncer binary the transaction-pooler tests start (Debian's `pgbouncer` package). "
                     + "The worker ignores it.");
 
     private final String defaultValue;

@@ -56,6 +56,9 @@ public final class Connections {
                 })
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .andThen(done -> {
+                    if (done.failed()) {
+                        TransactionPooler.notice(done.cause());
+                    }
                     if (done.failed() && done.cause() instanceof TimeoutException) {
                         expired.set(true);
                         SqlConnection stuck = using.getAndSet(null);

@@ -1,6 +1,7 @@
 package io.confwatch.db;
 
 import io.confwatch.config.DatabaseTarget;
+import io.confwatch.config.Mode;
 import io.confwatch.config.PoolSettings;
 import io.confwatch.config.Secret;
 import io.confwatch.config.SslMode;
@@ -43,11 +44,23 @@ public final class PgClients {
     private final TlsClient tls;
     // Whether the last connection opened was encrypted; null until one is.
     private volatile Boolean lastEncrypted;
+    private final boolean transactionPerCall;
     // Every connection the pools made here opened, to abort them all when the path to the server looks dead.
     private final Set<SqlConnection> pooled = ConcurrentHashMap.newKeySet();
 
     public PgClients(Vertx vertx, DatabaseTarget target, PoolSettings pool, String applicationName) {
+        this(vertx, target, pool, applicationName, Mode.LISTEN);
+    }
+
+    /**
+     * Clients for a worker in {@code mode}. In {@link Mode#mayPassTransactionPooler() poll mode} the pool's connections
+     * may pass through a transaction pooler: no named prepared statements, and every call in one transaction (see
+     * {@link TransactionPerCallPool}). In listen mode the worker must reach PostgreSQL directly, and the loader's few
+     * statements are parsed and planned once per connection.
+     */
+    public PgClients(Vertx vertx, DatabaseTarget target, PoolSettings pool, String applicationName, Mode mode) {
         this.vertx = vertx;
+        this.transactionPerCall = mode.mayPassTransactionPooler();
         this.target = target;
         this.connectOptions = new PgConnectOptions()
                 .setHost(target.host())
@@ -57,8 +70,9 @@ public final class PgClients {
                 .setPassword(target.password().map(Secret::reveal).orElse(""))
                 .setSslMode(io.vertx.pgclient.SslMode.of(target.sslMode().text()))
                 .setReconnectAttempts(0)
-                // The loader runs a handful of statements over and over: parse and plan each once per connection.
-                .setCachePreparedStatements(true)
+                // The loader runs a handful of statements over and over: parse and plan each once per connection;
+                // not through a transaction pooler, which would hand a named statement to other clients.
+                .setCachePreparedStatements(!transactionPerCall)
                 .addProperty("application_name", applicationName)
                 .addProperty(
                         "statement_timeout", Long.toString(pool.queryTimeout().toMillis()))
@@ -95,7 +109,7 @@ public final class PgClients {
 
     /** A new pool of {@code size} connections, named for its metrics. */
     public Pool pool(int size, String name) {
-        return PgBuilder.pool()
+        Pool pool = PgBuilder.pool()
                 .with(new PoolOptions()
                         .setMaxSize(size)
                         .setName(name)
@@ -108,6 +122,7 @@ public final class PgClients {
                 .connectingTo(connectOptions)
                 .using(vertx)
                 .build();
+        return transactionPerCall ? new TransactionPerCallPool(pool) : pool;
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.confwatch.listen;
 
+import io.confwatch.config.ConfigException;
 import io.confwatch.config.ListenerSettings;
 import io.confwatch.db.Connections;
+import io.confwatch.db.TransactionPooler;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -150,9 +152,11 @@ public final class ChangeListener {
                         }
                     });
                     conn.exceptionHandler(e -> log.debug("Listener connection error: {}", e.toString()));
-                    return conn.query("LISTEN " + settings.channel())
-                            .execute()
-                            .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    // Only where the triggers notify: checked on every connect, since the database may have changed.
+                    return ChannelCheck.verify(conn, settings.channel(), where, queryTimeout)
+                            .compose(v -> conn.query("LISTEN " + settings.channel())
+                                    .execute()
+                                    .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS))
                             .map(rows -> conn);
                 })
                 .onSuccess(this::listening)
@@ -180,12 +184,19 @@ public final class ChangeListener {
         lastError = null;
         publishStatus();
         scheduleChecks();
+        // The first probe at once: a connection that cannot hear (a transaction pooler) is found within one probe
+        // timeout of connecting, not after a whole probe interval.
+        probe();
         firstListen.tryComplete();
         events.listening(reconnect);
     }
 
     private void connectFailed(Throwable error) {
         if (closed) {
+            return;
+        }
+        if (error instanceof ConfigException refusal && !everListened) {
+            refuse(refusal);
             return;
         }
         failedAttempts++;
@@ -206,6 +217,21 @@ public final class ChangeListener {
         state = "disconnected";
         publishStatus();
         vertx.setTimer(delay, id -> connect());
+    }
+
+    /**
+     * This worker's channel is not the one the triggers notify: listening would look healthy and hear no write. At
+     * start that is a configuration error: no more attempts, and {@link #start()} fails with it. (Found on a later
+     * reconnect, it is retried instead, loudly: the worker already serves, and its sweeps still catch up.)
+     */
+    private void refuse(ConfigException refusal) {
+        log.error("Listener refused: {}", refusal.getMessage());
+        discard();
+        closed = true;
+        state = "refused";
+        lastError = refusal.getMessage();
+        publishStatus();
+        firstListen.tryFail(refusal);
     }
 
     private void lost(String reason) {
@@ -259,18 +285,18 @@ public final class ChangeListener {
         if (conn == null) {
             return;
         }
-        conn.query("select 1")
-                .execute()
-                .timeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .onFailure(error -> {
-                    if (conn == connection) {
-                        if (error instanceof TimeoutException) {
-                            silent("heartbeat not answered within " + queryTimeout.toMillis() + " ms");
-                        } else {
-                            lost("heartbeat failed: " + error.getMessage());
-                        }
-                    }
-                });
+        // Bounded by its own short timeout, not the query timeout: a trivial query on an idle connection answers in
+        // milliseconds, and a heavy load's bound would let a half-open listener go unnoticed for that long.
+        long timeout = settings.heartbeatTimeout().toMillis();
+        conn.query("select 1").execute().timeout(timeout, TimeUnit.MILLISECONDS).onFailure(error -> {
+            if (conn == connection) {
+                if (error instanceof TimeoutException) {
+                    silent("heartbeat not answered within " + timeout + " ms");
+                } else {
+                    lost("heartbeat failed: " + error.getMessage());
+                }
+            }
+        });
     }
 
     private void probe() {
@@ -280,8 +306,27 @@ public final class ChangeListener {
         }
         selfProbe.send(reason -> {
             if (conn == connection) {
-                silent(reason);
+                deaf(conn, reason);
             }
+        });
+    }
+
+    /**
+     * A probe went unheard. If the connection still answers a query, it is alive but deaf — the signature of a
+     * transaction pooler, which accepts LISTEN and delivers nothing — and the reason logged and shown in
+     * {@code /status} says so in one line, with what to do. Either way the connection is rebuilt.
+     */
+    private void deaf(PgConnection conn, String reason) {
+        long timeout = settings.heartbeatTimeout().toMillis();
+        conn.query("select 1").execute().timeout(timeout, TimeUnit.MILLISECONDS).onComplete(answer -> {
+            if (conn != connection) {
+                return;
+            }
+            if (answer.failed()) {
+                silent(reason);
+                return;
+            }
+            silent(reason + ", though the connection answers queries: " + TransactionPooler.ADVICE);
         });
     }
 

@@ -6,7 +6,8 @@ import java.time.Instant;
 /**
  * What {@code /status} shows of the listener. Nullable fields are null until the event first happens.
  *
- * @param state {@code connecting}, {@code listening}, {@code disconnected} or {@code closed}
+ * @param state {@code connecting}, {@code listening}, {@code disconnected}, {@code closed}, or {@code refused} (its
+ *     channel is not the one the database's triggers notify: see {@code lastError})
  * @param deafSince when the listener last stopped listening, while it is not listening
  */
 public record ListenerStatus(

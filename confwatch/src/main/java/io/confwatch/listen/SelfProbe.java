@@ -5,7 +5,6 @@ import io.confwatch.db.Connections;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -13,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listener's self-probe: NOTIFYs the channel through another connection with {@code {"probe":<worker>,"seq":N}}
+ * The listener's self-probe: NOTIFYs the triggers' channel ({@code confwatch.notify_channel()}) through another connection with {@code {"probe":<worker>,"seq":N}}
  * and expects to hear it back on the LISTEN connection within the probe timeout; silence means deaf. One probe is
  * outstanding at a time. Runs on the listener's context.
  */
@@ -78,8 +77,11 @@ final class SelfProbe {
                         sentNanos = System.nanoTime();
                         arm(probe);
                     }
-                    return conn.preparedQuery("select pg_notify($1, $2)")
-                            .execute(Tuple.of(settings.channel(), payload));
+                    // On the channel the triggers notify, not this worker's idea of it: the probe proves the path a
+                    // write's notification takes. A simple query (the payload is plain: a validated worker id and a
+                    // number), so a probe never depends on a prepared statement a transaction pooler may have lost.
+                    return conn.query("select pg_notify(" + ChannelCheck.FUNCTION + ", '" + payload + "')")
+                            .execute();
                 })
                 .onComplete(sent -> {
                     if (!isCurrent(probe)) {
