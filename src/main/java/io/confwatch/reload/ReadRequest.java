@@ -19,4 +19,9 @@ final class ReadRequest {
     ReadRequest(ReloadCause cause) {
         this.cause = cause;
     }
+
+    /** What this request asks for, as the planner sees it. */
+    ReadPlanner.Ask ask() {
+        return new ReadPlanner.Ask(forced, hintsOnly, hintedVersion, lowestHint, !waiters.isEmpty());
+    }
 }

@@ -43,6 +43,7 @@ public final class ReloadCoordinator {
     private final Set<UUID> loading = new HashSet<>();
     private final TenantHealth health;
     private final TenantReads reads;
+    private final ReadPlanner planner;
     private int readsInFlight;
     // Full reloads take one connection at most, so they slow neither hints nor the readers of the cache much.
     private int bulkReadsInFlight;
@@ -67,6 +68,7 @@ public final class ReloadCoordinator {
         this.owns = owns;
         this.onOverflow = onOverflow;
         this.health = new TenantHealth(cache);
+        this.planner = new ReadPlanner(settings);
         this.reads = new TenantReads(
                 vertx, loader, cache, metrics, settings, owns, health, () -> drained != null, this::retry);
     }
@@ -216,15 +218,16 @@ public final class ReloadCoordinator {
         while (readsInFlight < settings.maxConcurrentLoads() && !queued.isEmpty()) {
             List<UUID> batch = new ArrayList<>();
             List<ReadRequest> requests = new ArrayList<>();
+            List<ReadPlanner.Read> plans = new ArrayList<>();
             // A full reload holds one slot while it runs, so a steady stream of hints cannot starve it; with a
             // single slot it waits for the urgent lane to empty.
             boolean bulk = bulkReadsInFlight == 0 && (settings.maxConcurrentLoads() > 1 || !queued.hasUrgent());
             if (bulk) {
-                take(queued.lane(true), batch, requests);
+                take(queued.lane(true), batch, requests, plans);
                 bulk = !batch.isEmpty();
             }
             if (!bulk) {
-                take(queued.lane(false), batch, requests);
+                take(queued.lane(false), batch, requests, plans);
             }
             if (batch.isEmpty()) {
                 return;
@@ -236,7 +239,7 @@ public final class ReloadCoordinator {
                 bulkReadsInFlight++;
             }
             long started = System.nanoTime();
-            reads.read(batch, requests).onComplete(ar -> {
+            reads.read(batch, requests, plans).onComplete(ar -> {
                 readsInFlight--;
                 if (inBulk) {
                     bulkReadsInFlight--;
@@ -255,36 +258,39 @@ public final class ReloadCoordinator {
         }
     }
 
-    /** Moves up to one batch of readable requests from {@code lane} into {@code batch} and {@code requests}. */
-    private void take(Iterator<Map.Entry<UUID, ReadRequest>> lane, List<UUID> batch, List<ReadRequest> requests) {
+    /** Moves up to one batch of readable requests from {@code lane} into {@code batch}, planned as the planner says. */
+    private void take(
+            Iterator<Map.Entry<UUID, ReadRequest>> lane,
+            List<UUID> batch,
+            List<ReadRequest> requests,
+            List<ReadPlanner.Read> plans) {
+        Instant now = Instant.now();
         while (lane.hasNext() && batch.size() < settings.batchSize()) {
             Map.Entry<UUID, ReadRequest> entry = lane.next();
             if (loading.contains(entry.getKey())) {
                 continue;
             }
             ReadRequest request = entry.getValue();
-            Optional<TenantSnapshot> held = cache.get(entry.getKey());
-            if (!request.forced
-                    && request.waiters.isEmpty()
-                    && held.isPresent()
-                    && request.hintedVersion >= 0
-                    && request.hintedVersion <= held.get().version()) {
+            ReadPlanner.Read plan = planner.plan(request.ask(), cache.get(entry.getKey()), now);
+            if (plan == ReadPlanner.Read.SKIP) {
                 // Queued behind a read that has since brought this version in.
                 lane.remove();
                 continue;
             }
-            boolean check = TenantReads.needsVersionCheck(request, held);
-            if (check && !batch.isEmpty()) {
+            boolean alone = plan == ReadPlanner.Read.CHECK_VERSION;
+            if (alone && !batch.isEmpty()) {
                 // Checked alone, in a read of its own (next round of the dispatch loop).
                 continue;
             }
             lane.remove();
             batch.add(entry.getKey());
             requests.add(request);
-            if (check) {
-                return;
+            plans.add(plan);
+            if (alone) {
+                break;
             }
         }
+        plans.replaceAll(plan -> ReadPlanner.inBatchOf(plan, batch.size()));
     }
 
     private void retry(UUID tenant, ReadRequest failed) {

@@ -29,6 +29,7 @@ public final class SnapshotLoader {
     private static final int TENANT = 0;
     private static final int CHANGED_ID = 9;
     private static final int VERSIONS_LOGGED = 8;
+    private static final int TENANT_ROWS_REPLACED = 7;
 
     // Columns: kind, id, tenant_id, name, status-or-updated_by, definition, config_version, changed_at-or-updated_at,
     // monitor_id. One shape for all kinds so one statement (one snapshot) reads a tenant whole.
@@ -95,6 +96,11 @@ public final class SnapshotLoader {
                    (select count(distinct c.version) from confwatch.config_changes c
                      where c.tenant_id = $1 and c.version > $2),
                    null, null
+            union all
+            select 7, null, $1, null, null, null,
+                   (select count(*) from confwatch.config_changes c
+                     where c.tenant_id = $1 and c.version > $2 and c.entity = 'tenant' and c.op <> 'UPDATE'),
+                   null, null
             """;
 
     private static final String VERSIONS = "select id, config_version from confwatch.tenants";
@@ -147,12 +153,15 @@ public final class SnapshotLoader {
             List<TenantRows.Entity> active = new ArrayList<>();
             Set<UUID> changed = new HashSet<>();
             long versionsLogged = 0;
+            long tenantRowsReplaced = 0;
             for (Row row : rows) {
                 int kind = row.getInteger(0);
                 if (kind == TENANT) {
                     tenantRow = tenant(row);
                 } else if (kind == VERSIONS_LOGGED) {
                     versionsLogged = row.getLong(6);
+                } else if (kind == TENANT_ROWS_REPLACED) {
+                    tenantRowsReplaced = row.getLong(6);
                 } else if (kind == CHANGED_ID) {
                     changed.add(row.getUUID(1));
                 } else {
@@ -163,7 +172,7 @@ public final class SnapshotLoader {
                     }
                 }
             }
-            return new TenantRows.Delta(tenantRow, active, changed, sinceVersion, versionsLogged);
+            return new TenantRows.Delta(tenantRow, active, changed, sinceVersion, versionsLogged, tenantRowsReplaced);
         });
     }
 

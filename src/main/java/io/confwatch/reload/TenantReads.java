@@ -28,17 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 final class TenantReads {
     private static final Logger log = LoggerFactory.getLogger(TenantReads.class);
-    /**
-     * Below this many entities a whole read costs what a delta read costs (one statement, a few dozen rows) and never
-     * needs a second one: a delta that finds the log incomplete (a bare touch, a purged gap) reads the tenant again.
-     */
-    static final int DELTA_MIN_ENTITIES = 100;
-
     private final Vertx vertx;
     private final SnapshotLoader loader;
     private final ConfigCache cache;
     private final ConfWatchMetrics metrics;
     private final ReloadPolicy settings;
+    private final ReadPlanner planner;
     private final Predicate<UUID> owns;
     private final TenantHealth health;
     private final BooleanSupplier draining;
@@ -63,6 +58,7 @@ final class TenantReads {
         this.cache = cache;
         this.metrics = metrics;
         this.settings = settings;
+        this.planner = new ReadPlanner(settings);
         this.owns = owns;
         this.health = health;
         this.draining = draining;
@@ -101,53 +97,51 @@ final class TenantReads {
                 .onFailure(done::fail);
     }
 
-    /** Reads {@code batch} ({@code requests[i]} asked for {@code batch[i]}); a lone tenant may take a cheaper path. */
-    Future<Void> read(List<UUID> batch, List<ReadRequest> requests) {
+    /**
+     * Carries out the plans for {@code batch} ({@code requests[i]} asked for {@code batch[i]}, planned as
+     * {@code plans[i]}); a batch of several tenants is read whole in one statement.
+     */
+    Future<Void> read(List<UUID> batch, List<ReadRequest> requests, List<ReadPlanner.Read> plans) {
         if (batch.size() == 1) {
             UUID tenant = batch.get(0);
             ReadRequest request = requests.get(0);
             Optional<TenantSnapshot> held = cache.get(tenant);
-            if (needsVersionCheck(request, held)) {
-                return checkThenRead(held.get(), request);
-            }
-            if (held.isPresent() && !request.forced && deltaApplies(held.get(), request)) {
-                return readDelta(held.get(), request.cause);
+            switch (plans.get(0)) {
+                case CHECK_VERSION:
+                    return checkThenRead(held.orElseThrow(), request);
+                case DELTA:
+                    return readDelta(held.orElseThrow(), request.cause);
+                case SKIP:
+                    return Future.succeededFuture();
+                case WHOLE:
+                    break;
             }
         }
         return readWhole(batch, requests);
-    }
-
-    /**
-     * Whether {@code request} rests only on hints that skip versions after the held one. A tenant's genuine hints
-     * arrive in commit order, one version at a time, so they start at most one above the held version; hints that
-     * start further up may be made up (any role can NOTIFY) or follow writes made with notifications off. Either way
-     * a one-row version read decides whether there is anything to load, so a storm of invented versions costs no
-     * loads and cannot pick a whole read either.
-     */
-    static boolean needsVersionCheck(ReadRequest request, Optional<TenantSnapshot> held) {
-        return request.hintsOnly
-                && held.isPresent()
-                && request.lowestHint > held.get().version() + 1;
     }
 
     private Future<Void> checkThenRead(TenantSnapshot held, ReadRequest request) {
         UUID tenant = held.tenant();
         return loader.version(tenant)
                 .compose(version -> {
-                    if (version.isEmpty()) {
-                        gone(tenant, request.cause);
-                    } else if (version.getAsLong() <= held.version()) {
-                        metrics.hintDisproved();
-                        log.debug(
-                                "Tenant {}: hinted version {} but the database has {}; nothing to load",
-                                tenant,
-                                request.hintedVersion,
-                                version.getAsLong());
-                    } else {
-                        // The database vouches for the hints: read as usual, sized by its version, not the hint's.
-                        request.hintedVersion = version.getAsLong();
-                        request.hintsOnly = false;
-                        return read(List.of(tenant), List.of(request));
+                    switch (ReadPlanner.afterCheck(held, version)) {
+                        case GONE:
+                            gone(tenant, request.cause);
+                            break;
+                        case UNCHANGED:
+                            metrics.hintDisproved();
+                            log.debug(
+                                    "Tenant {}: hinted version {} but the database has {}; nothing to load",
+                                    tenant,
+                                    request.hintedVersion,
+                                    version.getAsLong());
+                            break;
+                        case READ:
+                            // The database vouches for the hints: plan again, sized by its version, not the hint's.
+                            request.hintedVersion = version.getAsLong();
+                            request.hintsOnly = false;
+                            ReadPlanner.Read plan = planner.plan(request.ask(), cache.get(tenant), Instant.now());
+                            return read(List.of(tenant), List.of(request), List.of(plan));
                     }
                     return Future.<Void>succeededFuture();
                 })
@@ -182,25 +176,16 @@ final class TenantReads {
                 });
     }
 
-    private boolean deltaApplies(TenantSnapshot held, ReadRequest request) {
-        boolean big = held.entityCount() >= DELTA_MIN_ENTITIES;
-        boolean recent = held.loadedAt().isAfter(Instant.now().minus(settings.deltaMaxAge()));
-        boolean nearby =
-                request.hintedVersion < 0 || request.hintedVersion - held.version() <= settings.deltaMaxVersions();
-        return big && recent && nearby;
-    }
-
     private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause) {
         ReadRequest request = new ReadRequest(cause);
         return loader.loadDelta(held.tenant(), held.version())
                 .compose(delta -> {
-                    if (delta.tenant() == null) {
+                    ReadPlanner.AfterDelta next = planner.afterDelta(held, delta.facts());
+                    if (next == ReadPlanner.AfterDelta.GONE) {
                         gone(held.tenant(), cause);
                         return Future.<Void>succeededFuture();
                     }
-                    if (!delta.isComplete() || delta.changedIds().size() > settings.deltaMaxVersions() * 16L) {
-                        // The log does not account for every version (purged, a bare touch, or the database went
-                        // back in time after a restore), or so much changed that one whole read is cheaper.
+                    if (next == ReadPlanner.AfterDelta.WHOLE) {
                         return loader.load(List.of(held.tenant())).map(wholes -> {
                             TenantRows.Whole rows = wholes.get(held.tenant());
                             if (rows == null) {

@@ -42,22 +42,30 @@ final class TenantRows {
 
     /**
      * What changed after {@code sinceVersion}: the tenant row now (null when the tenant is gone), the active rows of the
-     * changed entities, the ids of every changed entity (those without an active row were deleted or deactivated), and
-     * how many distinct versions after {@code sinceVersion} the change log holds.
+     * changed entities, the ids of every changed entity (those without an active row were deleted or deactivated), how
+     * many distinct versions after {@code sinceVersion} the change log holds, and how many of its rows after it are
+     * the tenant row's own INSERT or DELETE (a replaced tenant).
      */
-    record Delta(Tenant tenant, List<Entity> activeRows, Set<UUID> changedIds, long sinceVersion, long versionsLogged) {
+    record Delta(
+            Tenant tenant,
+            List<Entity> activeRows,
+            Set<UUID> changedIds,
+            long sinceVersion,
+            long versionsLogged,
+            long tenantRowsReplaced) {
         Delta {
             activeRows = List.copyOf(activeRows);
             changedIds = Set.copyOf(changedIds);
         }
 
-        /**
-         * Whether the log accounts for every version between the held one and the database's. A version without rows
-         * was purged by retention, or was a bare touch ({@code update … set name = name}) whose reason the log cannot
-         * tell: either way only a whole read is safe.
-         */
-        boolean isComplete() {
-            return tenant != null && versionsLogged == tenant.version() - sinceVersion;
+        /** What the change log says, for the planner to judge. */
+        ReadPlanner.LogFacts facts() {
+            return new ReadPlanner.LogFacts(
+                    tenant != null,
+                    tenant == null ? -1 : tenant.version(),
+                    versionsLogged,
+                    changedIds.size(),
+                    tenantRowsReplaced);
         }
     }
 }
