@@ -2,6 +2,7 @@ package io.confwatch.reload;
 
 import static java.util.Objects.requireNonNull;
 
+import io.confwatch.cache.ConfigCache.Replace;
 import io.confwatch.model.TenantSnapshot;
 import java.time.Instant;
 import java.util.Optional;
@@ -36,8 +37,11 @@ final class ReadPlanner {
      * @param hintedVersion the highest hinted version, or -1
      * @param lowestHint the lowest hinted version, or {@link Long#MAX_VALUE}
      * @param awaited someone waits for a read that starts after they asked (a sweep, a reload)
+     * @param rewound the sweep found the database behind the held snapshot, or at its version with another change
+     *     stamp: the database went back in time, and what it holds now replaces whatever is held
      */
-    record Ask(boolean forced, boolean hintsOnly, long hintedVersion, long lowestHint, boolean awaited) {}
+    record Ask(
+            boolean forced, boolean hintsOnly, long hintedVersion, long lowestHint, boolean awaited, boolean rewound) {}
 
     /** How to read one tenant. */
     enum Read {
@@ -80,13 +84,19 @@ final class ReadPlanner {
      * @param versionsLogged distinct versions after the held one with change rows
      * @param changedEntities distinct entities with change rows after the held version
      * @param tenantRowsReplaced change rows of the tenant row itself with op INSERT or DELETE after the held version
+     * @param sameServer the held snapshot was read from the server (same start time) that answered the delta
      */
     record LogFacts(
-            boolean exists, long databaseVersion, long versionsLogged, int changedEntities, long tenantRowsReplaced) {}
+            boolean exists,
+            long databaseVersion,
+            long versionsLogged,
+            int changedEntities,
+            long tenantRowsReplaced,
+            boolean sameServer) {}
 
     /** How to read a tenant for {@code ask}, given what is held now ({@code now} decides the snapshot's age). */
     Read plan(Ask ask, Optional<TenantSnapshot> held, Instant now) {
-        if (held.isEmpty()) {
+        if (held.isEmpty() || ask.rewound()) {
             return Read.WHOLE;
         }
         TenantSnapshot snapshot = held.get();
@@ -122,18 +132,33 @@ final class ReadPlanner {
         return database.getAsLong() <= held.version() ? AfterCheck.UNCHANGED : AfterCheck.READ;
     }
 
+    /** Which held snapshot a whole read for {@code ask} may replace. */
+    static Replace replaceFor(Ask ask) {
+        if (ask.rewound()) {
+            return Replace.IF_DIFFERENT;
+        }
+        return ask.forced() ? Replace.IF_NEWER_OR_REWRITTEN : Replace.IF_NEWER;
+    }
+
+    /** Which held snapshot the whole read after an incomplete delta may replace: as a forced read's. */
+    static Replace replaceAfterDelta() {
+        return Replace.IF_NEWER_OR_REWRITTEN;
+    }
+
     /**
-     * Whether the change log accounts for every change since {@code held}: the tenant row was never deleted or
-     * inserted since (its entities' deletes cascade unlogged, and a re-created tenant's old entities are gone), and
-     * every version in (held, database] has change rows (a version without rows was purged by retention or was a bare
-     * touch, whose reason the log cannot tell; a database behind the held version went back in time).
+     * Whether the change log accounts for every change since {@code held}: the server did not start since the held
+     * snapshot was read (a restore or failover may have rewound the log, and writers may have reached the held version
+     * again with other content), the tenant row was never deleted or inserted since (its entities' deletes cascade
+     * unlogged, and a re-created tenant's old entities are gone), and every version in (held, database] has change
+     * rows (a version without rows was purged by retention or was a bare touch, whose reason the log cannot tell).
      */
     AfterDelta afterDelta(TenantSnapshot held, LogFacts log) {
         if (!log.exists()) {
             return AfterDelta.GONE;
         }
-        boolean complete =
-                log.tenantRowsReplaced() == 0 && log.versionsLogged() == log.databaseVersion() - held.version();
+        boolean complete = log.sameServer()
+                && log.tenantRowsReplaced() == 0
+                && log.versionsLogged() == log.databaseVersion() - held.version();
         boolean small = log.changedEntities() <= (long) policy.deltaMaxVersions() * DELTA_MAX_ENTITIES_PER_VERSION;
         return complete && small ? AfterDelta.PATCH : AfterDelta.WHOLE;
     }

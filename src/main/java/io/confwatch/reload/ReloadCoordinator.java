@@ -142,10 +142,30 @@ public final class ReloadCoordinator {
 
     /** Drops a tenant the database no longer has. */
     public void forget(UUID tenant) {
+        onContext(() -> reads.forget(tenant));
+    }
+
+    /**
+     * Queues forced whole reads of tenants the database holds at a lower version than held, or at the held version with
+     * another change stamp: it went back in time. Each replaces what is held with what the database holds now, without
+     * dropping it first (the tenant exists throughout). Completes when their reads are done.
+     */
+    public Future<Void> requestRewound(Collection<UUID> tenants, ReloadCause cause) {
+        List<Future<Void>> all = new ArrayList<>(tenants.size());
+        Promise<Void> done = Promise.promise();
         onContext(() -> {
-            health.forget(tenant);
-            cache.remove(tenant);
+            for (UUID tenant : tenants) {
+                if (owns.test(tenant)) {
+                    Promise<Void> read = Promise.promise();
+                    all.add(read.future());
+                    enqueue(tenant, cause, true, false, -1, read);
+                    queued.get(tenant).rewound = true;
+                }
+            }
+            dispatch();
+            Future.join(all).<Void>mapEmpty().onComplete(ar -> done.complete());
         });
+        return done.future();
     }
 
     /** Tenants whose held version is known to be behind the database, or whose last read failed. */
@@ -295,6 +315,7 @@ public final class ReloadCoordinator {
 
     private void retry(UUID tenant, ReadRequest failed) {
         enqueue(tenant, failed.cause, failed.forced, failed.bulk, -1, null);
+        queued.get(tenant).rewound |= failed.rewound;
         dispatch();
     }
 

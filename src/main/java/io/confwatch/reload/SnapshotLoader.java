@@ -31,8 +31,10 @@ public final class SnapshotLoader {
     private static final int VERSIONS_LOGGED = 8;
     private static final int TENANT_ROWS_REPLACED = 7;
 
-    // Columns: kind, id, tenant_id, name, status-or-updated_by, definition, config_version, changed_at-or-updated_at,
-    // monitor_id. One shape for all kinds so one statement (one snapshot) reads a tenant whole.
+    // Columns: kind, id, tenant_id, name, status-or-updated_by, definition-or-server, config_version,
+    // changed_at-or-updated_at, monitor_id. The tenant row carries the server's start time: it tells whether the
+    // database may have gone back in time since a snapshot was read (docs/invariants.md, "rewinds"). One shape for all
+    // kinds so one statement (one snapshot) reads a tenant whole.
     private static final String ENTITIES_OF_TENANTS =
             """
             select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null::bigint, m.updated_at, null::uuid
@@ -47,7 +49,8 @@ public final class SnapshotLoader {
 
     private static final String LOAD_TENANTS =
             """
-            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
+                   null::uuid
               from confwatch.tenants t where t.id = any($1)
             union all
             """
@@ -56,7 +59,8 @@ public final class SnapshotLoader {
     private static final String LOAD_PAGE =
             """
             with page as (select id from confwatch.tenants where id > $1 order by id limit $2)
-            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
+                   null::uuid
               from confwatch.tenants t where t.id in (select id from page)
             union all
             """
@@ -72,7 +76,8 @@ public final class SnapshotLoader {
                 select distinct c.entity, c.entity_id
                   from confwatch.config_changes c
                  where c.tenant_id = $1 and c.version > $2 and c.entity <> 'tenant')
-            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
+                   null::uuid
               from confwatch.tenants t where t.id = $1
             union all
             select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null, m.updated_at, null
@@ -103,7 +108,7 @@ public final class SnapshotLoader {
                    null, null
             """;
 
-    private static final String VERSIONS = "select id, config_version from confwatch.tenants";
+    private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
 
     private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
 
@@ -122,7 +127,7 @@ public final class SnapshotLoader {
         return query(VERSIONS, Tuple.tuple()).map(rows -> {
             List<TenantVersion> versions = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                versions.add(new TenantVersion(row.getUUID(0), row.getLong(1)));
+                versions.add(new TenantVersion(row.getUUID(0), row.getLong(1), instant(row, 2)));
             }
             return versions;
         });
@@ -213,7 +218,7 @@ public final class SnapshotLoader {
 
     private static TenantRows.Tenant tenant(Row row) {
         return new TenantRows.Tenant(
-                row.getUUID(1), row.getString(3), row.getString(4), row.getLong(6), instant(row, 7));
+                row.getUUID(1), row.getString(3), row.getString(4), row.getLong(6), instant(row, 7), row.getString(5));
     }
 
     private static TenantRows.Entity entity(int kind, Row row) {

@@ -1,6 +1,7 @@
 package io.confwatch.reload;
 
 import io.confwatch.cache.ConfigCache;
+import io.confwatch.cache.ConfigCache.Replace;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.metrics.ConfWatchMetrics.ReloadOutcome;
 import io.confwatch.model.TenantSnapshot;
@@ -10,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,8 @@ final class TenantReads {
     private final TenantHealth health;
     private final BooleanSupplier draining;
     private final BiConsumer<UUID, ReadRequest> retry;
+    // The server (its start time) each held snapshot was read from: a delta is sound only from the same server.
+    private final Map<UUID, String> servers = new HashMap<>();
 
     /**
      * @param draining whether the coordinator is shutting down: failures are then not retried
@@ -74,6 +78,7 @@ final class TenantReads {
 
     private void loadPage(UUID after, ReloadCause cause, Promise<Integer> done, int loaded) {
         long started = System.nanoTime();
+        long generation = cache.generation();
         loader.loadPage(after, settings.batchSize())
                 .onSuccess(wholes -> {
                     metrics.reloadDuration(System.nanoTime() - started);
@@ -84,7 +89,7 @@ final class TenantReads {
                         UUID tenant = rows.tenant().id();
                         last = TenantIds.max(last, tenant);
                         if (owns.test(tenant)) {
-                            install(SnapshotAssembler.whole(rows, cache.get(tenant), now), cause, false);
+                            install(rows, now, cause, Replace.IF_NEWER, generation);
                             count++;
                         }
                     }
@@ -102,25 +107,33 @@ final class TenantReads {
      * {@code plans[i]}); a batch of several tenants is read whole in one statement.
      */
     Future<Void> read(List<UUID> batch, List<ReadRequest> requests, List<ReadPlanner.Read> plans) {
+        long generation = cache.generation();
         if (batch.size() == 1) {
             UUID tenant = batch.get(0);
             ReadRequest request = requests.get(0);
             Optional<TenantSnapshot> held = cache.get(tenant);
             switch (plans.get(0)) {
                 case CHECK_VERSION:
-                    return checkThenRead(held.orElseThrow(), request);
+                    return checkThenRead(held.orElseThrow(), request, generation);
                 case DELTA:
-                    return readDelta(held.orElseThrow(), request.cause);
+                    return readDelta(held.orElseThrow(), request.cause, generation);
                 case SKIP:
                     return Future.succeededFuture();
                 case WHOLE:
                     break;
             }
         }
-        return readWhole(batch, requests);
+        return readWhole(batch, requests, generation);
     }
 
-    private Future<Void> checkThenRead(TenantSnapshot held, ReadRequest request) {
+    /** Forgets a tenant the database no longer has (as the sweep found): drops its snapshot. */
+    void forget(UUID tenant) {
+        health.forget(tenant);
+        servers.remove(tenant);
+        cache.remove(tenant);
+    }
+
+    private Future<Void> checkThenRead(TenantSnapshot held, ReadRequest request, long generation) {
         UUID tenant = held.tenant();
         return loader.version(tenant)
                 .compose(version -> {
@@ -151,7 +164,7 @@ final class TenantReads {
                 });
     }
 
-    private Future<Void> readWhole(List<UUID> batch, List<ReadRequest> requests) {
+    private Future<Void> readWhole(List<UUID> batch, List<ReadRequest> requests, long generation) {
         Map<UUID, ReadRequest> byTenant = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             byTenant.put(batch.get(i), requests.get(i));
@@ -164,8 +177,7 @@ final class TenantReads {
                         if (rows == null) {
                             gone(tenant, request.cause);
                         } else {
-                            Optional<TenantSnapshot> held = cache.get(tenant);
-                            install(SnapshotAssembler.whole(rows, held, now), request.cause, request.forced);
+                            install(rows, now, request.cause, ReadPlanner.replaceFor(request.ask()), generation);
                         }
                     });
                     return (Void) null;
@@ -176,11 +188,11 @@ final class TenantReads {
                 });
     }
 
-    private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause) {
+    private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause, long generation) {
         ReadRequest request = new ReadRequest(cause);
         return loader.loadDelta(held.tenant(), held.version())
                 .compose(delta -> {
-                    ReadPlanner.AfterDelta next = planner.afterDelta(held, delta.facts());
+                    ReadPlanner.AfterDelta next = planner.afterDelta(held, delta.facts(servers.get(held.tenant())));
                     if (next == ReadPlanner.AfterDelta.GONE) {
                         gone(held.tenant(), cause);
                         return Future.<Void>succeededFuture();
@@ -191,12 +203,17 @@ final class TenantReads {
                             if (rows == null) {
                                 gone(held.tenant(), cause);
                             } else {
-                                install(SnapshotAssembler.whole(rows, Optional.of(held), Instant.now()), cause, true);
+                                install(rows, Instant.now(), cause, ReadPlanner.replaceAfterDelta(), generation);
                             }
                             return null;
                         });
                     }
-                    install(SnapshotAssembler.patch(held, delta, Instant.now()), cause, false);
+                    install(
+                            SnapshotAssembler.patch(held, delta, Instant.now()),
+                            delta.tenant().server(),
+                            cause,
+                            Replace.IF_NEWER,
+                            generation);
                     return Future.<Void>succeededFuture();
                 })
                 .recover(error -> {
@@ -205,15 +222,31 @@ final class TenantReads {
                 });
     }
 
-    private void install(TenantSnapshot snapshot, ReloadCause cause, boolean forced) {
+    private void install(TenantRows.Whole rows, Instant now, ReloadCause cause, Replace replace, long generation) {
+        TenantSnapshot snapshot =
+                SnapshotAssembler.whole(rows, cache.get(rows.tenant().id()), now);
+        install(snapshot, rows.tenant().server(), cause, replace, generation);
+    }
+
+    private void install(TenantSnapshot snapshot, String server, ReloadCause cause, Replace replace, long generation) {
         UUID tenant = snapshot.tenant();
         long before = cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
-        ConfigCache.Outcome outcome = cache.install(snapshot, forced);
-        health.installed(tenant, snapshot.version());
-        if (outcome == ConfigCache.Outcome.KEPT) {
+        ConfigCache.Outcome outcome = cache.install(snapshot, replace, generation);
+        if (outcome == ConfigCache.Outcome.DROPPED_SINCE) {
+            log.debug("Tenant {} was dropped while it was read; the older read is not installed", tenant);
             metrics.reload(cause.label(), ReloadOutcome.UNCHANGED);
             return;
         }
+        health.installed(tenant, snapshot.version());
+        if (outcome == ConfigCache.Outcome.KEPT) {
+            if (cache.get(tenant).filter(held -> held.sameContentAs(snapshot)).isPresent()) {
+                // The held snapshot is what this server holds too: deltas from it are sound on this server.
+                servers.put(tenant, server);
+            }
+            metrics.reload(cause.label(), ReloadOutcome.UNCHANGED);
+            return;
+        }
+        servers.put(tenant, server);
         metrics.reload(cause.label(), ReloadOutcome.APPLIED);
         if (cause.measuresPropagation() && snapshot.version() > before && before >= 0) {
             metrics.propagation(Duration.between(snapshot.changedAt(), Instant.now()));
@@ -232,6 +265,7 @@ final class TenantReads {
 
     private void gone(UUID tenant, ReloadCause cause) {
         health.forget(tenant);
+        servers.remove(tenant);
         if (cache.remove(tenant)) {
             metrics.reload(cause.label(), ReloadOutcome.REMOVED);
             log.info("Tenant {} was deleted; its snapshot is dropped", tenant);

@@ -12,13 +12,17 @@ import java.util.UUID;
 final class TenantRows {
     private TenantRows() {}
 
-    /** A {@code confwatch.tenants} row. */
-    record Tenant(UUID id, String name, String status, long version, Instant changedAt) {
+    /**
+     * A {@code confwatch.tenants} row, and {@code server}: the start time of the server that answered the read (a
+     * database can go back in time only across a server start: a restore, a failover).
+     */
+    record Tenant(UUID id, String name, String status, long version, Instant changedAt, String server) {
         Tenant {
             requireNonNull(id, "id");
             requireNonNull(name, "name");
             requireNonNull(status, "status");
             requireNonNull(changedAt, "changedAt");
+            requireNonNull(server, "server");
         }
     }
 
@@ -58,14 +62,15 @@ final class TenantRows {
             changedIds = Set.copyOf(changedIds);
         }
 
-        /** What the change log says, for the planner to judge. */
-        ReadPlanner.LogFacts facts() {
+        /** What the change log says, for the planner to judge; {@code heldServer}: the held snapshot's server. */
+        ReadPlanner.LogFacts facts(String heldServer) {
             return new ReadPlanner.LogFacts(
                     tenant != null,
                     tenant == null ? -1 : tenant.version(),
                     versionsLogged,
                     changedIds.size(),
-                    tenantRowsReplaced);
+                    tenantRowsReplaced,
+                    tenant != null && tenant.server().equals(heldServer));
         }
     }
 }

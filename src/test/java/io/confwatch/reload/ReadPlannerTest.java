@@ -2,6 +2,7 @@ package io.confwatch.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.confwatch.cache.ConfigCache.Replace;
 import io.confwatch.config.Backoff;
 import io.confwatch.model.Monitor;
 import io.confwatch.model.TenantSnapshot;
@@ -31,11 +32,11 @@ class ReadPlannerTest {
             10);
     private final ReadPlanner planner = new ReadPlanner(POLICY);
 
-    private static final Ask SWEEP = new Ask(false, false, -1, Long.MAX_VALUE, true);
-    private static final Ask FORCED = new Ask(true, false, -1, Long.MAX_VALUE, true);
+    private static final Ask SWEEP = new Ask(false, false, -1, Long.MAX_VALUE, true, false);
+    private static final Ask FORCED = new Ask(true, false, -1, Long.MAX_VALUE, true, false);
 
     private static Ask hint(long version) {
-        return new Ask(false, true, version, version, false);
+        return new Ask(false, true, version, version, false, false);
     }
 
     @Test
@@ -72,7 +73,7 @@ class ReadPlannerTest {
 
     @Test
     void plan_farBehind_readsWhole() {
-        Ask ask = new Ask(false, false, 5 + 9, Long.MAX_VALUE, true);
+        Ask ask = new Ask(false, false, 5 + 9, Long.MAX_VALUE, true, false);
         assertThat(planner.plan(ask, held(5, 200, NOW), NOW)).isEqualTo(Read.WHOLE);
     }
 
@@ -97,36 +98,55 @@ class ReadPlannerTest {
 
     @Test
     void afterDelta_everyVersionLogged_patches() {
-        assertThat(planner.afterDelta(held5(), new LogFacts(true, 7, 2, 3, 0))).isEqualTo(AfterDelta.PATCH);
+        assertThat(planner.afterDelta(held5(), new LogFacts(true, 7, 2, 3, 0, true)))
+                .isEqualTo(AfterDelta.PATCH);
     }
 
     @Test
     void afterDelta_tenantDeletedAndInsertedAgain_readsWhole() {
         // begin; delete tenant; insert tenant; insert 3 monitors; commit: versions 6 (DELETE) and 7 (INSERT) both
         // logged.
-        assertThat(planner.afterDelta(held5(), new LogFacts(true, 7, 2, 3, 2))).isEqualTo(AfterDelta.WHOLE);
+        assertThat(planner.afterDelta(held5(), new LogFacts(true, 7, 2, 3, 2, true)))
+                .isEqualTo(AfterDelta.WHOLE);
     }
 
     @Test
     void afterDelta_versionWithoutRows_readsWhole() {
-        assertThat(planner.afterDelta(held5(), new LogFacts(true, 7, 1, 3, 0))).isEqualTo(AfterDelta.WHOLE);
+        assertThat(planner.afterDelta(held5(), new LogFacts(true, 7, 1, 3, 0, true)))
+                .isEqualTo(AfterDelta.WHOLE);
     }
 
     @Test
     void afterDelta_databaseBehindTheHeldVersion_readsWhole() {
-        assertThat(planner.afterDelta(held5(), new LogFacts(true, 4, 0, 0, 0))).isEqualTo(AfterDelta.WHOLE);
+        assertThat(planner.afterDelta(held5(), new LogFacts(true, 4, 0, 0, 0, true)))
+                .isEqualTo(AfterDelta.WHOLE);
     }
 
     @Test
     void afterDelta_tooManyChangedEntities_readsWhole() {
         int many = 8 * ReadPlanner.DELTA_MAX_ENTITIES_PER_VERSION + 1;
-        assertThat(planner.afterDelta(held5(), new LogFacts(true, 6, 1, many, 0)))
+        assertThat(planner.afterDelta(held5(), new LogFacts(true, 6, 1, many, 0, true)))
                 .isEqualTo(AfterDelta.WHOLE);
     }
 
     @Test
+    void afterDelta_serverStartedSinceTheHeldRead_readsWhole() {
+        assertThat(planner.afterDelta(held5(), new LogFacts(true, 7, 2, 3, 0, false)))
+                .isEqualTo(AfterDelta.WHOLE);
+    }
+
+    @Test
+    void plan_rewound_readsWholeAndReplacesWhateverIsHeld() {
+        Ask rewound = new Ask(true, false, -1, Long.MAX_VALUE, true, true);
+        assertThat(planner.plan(rewound, held(5, 200, NOW), NOW)).isEqualTo(Read.WHOLE);
+        assertThat(ReadPlanner.replaceFor(rewound)).isEqualTo(Replace.IF_DIFFERENT);
+        assertThat(ReadPlanner.replaceFor(FORCED)).isEqualTo(Replace.IF_NEWER_OR_REWRITTEN);
+        assertThat(ReadPlanner.replaceFor(SWEEP)).isEqualTo(Replace.IF_NEWER);
+    }
+
+    @Test
     void afterDelta_tenantGone_gone() {
-        assertThat(planner.afterDelta(held5(), new LogFacts(false, -1, 1, 0, 1)))
+        assertThat(planner.afterDelta(held5(), new LogFacts(false, -1, 1, 0, 1, true)))
                 .isEqualTo(AfterDelta.GONE);
     }
 

@@ -127,7 +127,7 @@ class SnapshotAssemblerTest {
     }
 
     private static TenantRows.Tenant tenant(long version) {
-        return new TenantRows.Tenant(TENANT, "tenant", "active", version, Instant.ofEpochSecond(version));
+        return new TenantRows.Tenant(TENANT, "tenant", "active", version, Instant.ofEpochSecond(version), "server");
     }
 
     private static TenantRows.Whole whole(Map<UUID, TenantRows.Entity> rows, long version) {
