@@ -88,8 +88,9 @@ public final class ReloadCoordinator {
     }
 
     /**
-     * Queues a read of {@code tenant}; the future completes when a read that started after this call has finished
-     * (succeeded or failed: the failure is retried in the background).
+     * Queues a read of {@code tenant}; the future completes when a read that started after this call has finished, and
+     * fails with a {@link ReadFailedException} when that read failed (the last good snapshot stays and the read is
+     * retried in the background).
      */
     public Future<Void> request(UUID tenant, ReloadCause cause, boolean forced) {
         Promise<Void> done = Promise.promise();
@@ -105,7 +106,8 @@ public final class ReloadCoordinator {
     }
 
     /**
-     * Queues reads of many tenants at once; they are read in batches. Forced ones (full reloads) wait in the bulk lane:
+     * Queues reads of many tenants at once; they are read in batches. Completes when all are done, failed when any
+     * failed. Forced ones (full reloads) wait in the bulk lane:
      * behind every other read, one batch in flight at a time.
      */
     public Future<Void> requestAll(Collection<UUID> tenants, ReloadCause cause, boolean forced) {
@@ -120,7 +122,7 @@ public final class ReloadCoordinator {
                 }
             }
             dispatch();
-            Future.join(all).<Void>mapEmpty().onComplete(ar -> queuedAll.complete());
+            Future.join(all).onComplete(ar -> completeAll(all, queuedAll));
         });
         return queuedAll.future();
     }
@@ -163,7 +165,7 @@ public final class ReloadCoordinator {
                 }
             }
             dispatch();
-            Future.join(all).<Void>mapEmpty().onComplete(ar -> done.complete());
+            Future.join(all).onComplete(ar -> completeAll(all, done));
         });
         return done.future();
     }
@@ -266,8 +268,15 @@ public final class ReloadCoordinator {
                 }
                 loading.removeAll(batch);
                 metrics.reloadDuration(System.nanoTime() - started);
-                for (ReadRequest request : requests) {
-                    request.waiters.forEach(Promise::tryComplete);
+                for (int i = 0; i < requests.size(); i++) {
+                    Optional<Failure> failure = health.failure(batch.get(i));
+                    if (failure.isPresent()) {
+                        // Honest: the waiter learns that its read failed (the last good snapshot stays; it is retried).
+                        ReadFailedException error = new ReadFailedException(failure.get());
+                        requests.get(i).waiters.forEach(waiter -> waiter.tryFail(error));
+                    } else {
+                        requests.get(i).waiters.forEach(Promise::tryComplete);
+                    }
                 }
                 if (drained != null && readsInFlight == 0) {
                     drained.tryComplete();
@@ -311,6 +320,17 @@ public final class ReloadCoordinator {
             }
         }
         plans.replaceAll(plan -> ReadPlanner.inBatchOf(plan, batch.size()));
+    }
+
+    /** Completes {@code done} once every read of {@code all} is done: failed when any of them failed, saying how many. */
+    private static void completeAll(List<Future<Void>> all, Promise<Void> done) {
+        List<Future<Void>> failed = all.stream().filter(Future::failed).toList();
+        if (failed.isEmpty()) {
+            done.tryComplete();
+        } else {
+            done.tryFail(new ReadFailedException(failed.size() + " of " + all.size() + " reads failed (first: "
+                    + failed.get(0).cause().getMessage() + ")"));
+        }
     }
 
     private void retry(UUID tenant, ReadRequest failed) {

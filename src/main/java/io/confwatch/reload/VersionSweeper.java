@@ -103,10 +103,15 @@ public final class VersionSweeper {
                 coordinator.noteVersion(version.tenant(), version.version());
             }
             dropMissing(present, asked);
-            lastSweepAt = Instant.now();
             return Future.join(
                             coordinator.requestAll(differing, cause, false), coordinator.requestRewound(rewound, cause))
-                    .map(differing.size() + rewound.size());
+                    .map(differing.size() + rewound.size())
+                    // Only a sweep whose reads all succeeded counts as one (status, the seconds-since metric).
+                    .andThen(done -> {
+                        if (done.succeeded()) {
+                            lastSweepAt = Instant.now();
+                        }
+                    });
         });
     }
 
@@ -133,12 +138,12 @@ public final class VersionSweeper {
         });
     }
 
-    /** When the last sweep read the versions successfully, or null. */
+    /** When the last sweep that read the versions and every read it queued successfully finished, or null. */
     public Instant lastSweepAt() {
         return lastSweepAt;
     }
 
-    /** When the last full reload finished, or null. */
+    /** When the last full reload whose every read succeeded finished, or null. */
     public Instant lastFullReloadAt() {
         return lastFullReloadAt;
     }
