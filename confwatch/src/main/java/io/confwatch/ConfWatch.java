@@ -262,7 +262,11 @@ public final class ConfWatch implements AutoCloseable {
         return result;
     }
 
-    /** Reads {@code tenant} now, even if its version did not change; completes with what is held afterwards. */
+    /**
+     * Reads {@code tenant} now, even if its version did not change; completes with what is held afterwards (empty: the
+     * tenant does not exist), or fails with a {@code ReadFailedException} when the read failed (the last good snapshot
+     * is still served, and the read is retried).
+     */
     public CompletableFuture<Optional<TenantSnapshot>> reload(UUID tenant) {
         return worker.coordinator()
                 .request(tenant, ReloadCause.MANUAL, true)

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PostgresExtension.class)
 class SweepRaceTest {
-    private static final String VERSIONS = "select id, config_version from confwatch.tenants";
+    private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
 
     private final Vertx vertx = Vertx.vertx();
     private final ConfigCache cache = new ConfigCache();

@@ -48,7 +48,7 @@ class SnapshotAssemblerTest {
                         active.add(rows.get(id));
                     }
                 }
-                TenantRows.Delta delta = new TenantRows.Delta(tenant(version), active, changed, version - 1, 1);
+                TenantRows.Delta delta = new TenantRows.Delta(tenant(version), active, changed, version - 1, 1, 0);
                 TenantSnapshot previous = patched;
                 patched = SnapshotAssembler.patch(previous, delta, Instant.EPOCH);
                 expected = SnapshotAssembler.whole(whole(rows, version), Optional.of(expected), Instant.EPOCH);
@@ -77,7 +77,7 @@ class SnapshotAssemblerTest {
         TenantSnapshot held = SnapshotAssembler.whole(whole(rows, 1), Optional.empty(), Instant.EPOCH);
 
         TenantSnapshot patched = SnapshotAssembler.patch(
-                held, new TenantRows.Delta(tenant(2), List.of(), Set.of(), 1, 1), Instant.EPOCH);
+                held, new TenantRows.Delta(tenant(2), List.of(), Set.of(), 1, 1, 0), Instant.EPOCH);
 
         assertThat(patched.version()).isEqualTo(2);
         assertThat(patched.monitors()).containsExactlyElementsOf(held.monitors());
@@ -127,7 +127,7 @@ class SnapshotAssemblerTest {
     }
 
     private static TenantRows.Tenant tenant(long version) {
-        return new TenantRows.Tenant(TENANT, "tenant", "active", version, Instant.ofEpochSecond(version));
+        return new TenantRows.Tenant(TENANT, "tenant", "active", version, Instant.ofEpochSecond(version), "server");
     }
 
     private static TenantRows.Whole whole(Map<UUID, TenantRows.Entity> rows, long version) {

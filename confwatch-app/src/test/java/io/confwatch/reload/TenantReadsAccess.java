@@ -6,6 +6,6 @@ public final class TenantReadsAccess {
 
     /** Entities below which a tenant is read whole rather than patched. */
     public static int deltaMinEntities() {
-        return TenantReads.DELTA_MIN_ENTITIES;
+        return ReadPlanner.DELTA_MIN_ENTITIES;
     }
 }

@@ -167,6 +167,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "psql postgresql://" + SUPERUSER + "@127.0.0.1:" + port + "/" + database;
     }
 
+    /** The server's data directory: stop the server before copying it (a backup) or replacing it (a restore). */
+    /** The server's data directory: stop the server before copying it (a backup) or replacing it (a restore). */
+    public Path dataDirectory() {
+        return dataDir;
+    }
+
     /** The server's log file. */
     public Path logFile() {
         return logFile;

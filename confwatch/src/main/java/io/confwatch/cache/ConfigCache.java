@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,9 @@ public final class ConfigCache implements AutoCloseable {
     private final Definitions definitions;
     private final Cache<UUID, TenantSnapshot> snapshots =
             Caffeine.newBuilder().recordStats().build();
+    // Per-tenant generations: a removal takes the next number; a read remembers the number current when it began.
+    private final AtomicLong removals = new AtomicLong();
+    private final ConcurrentHashMap<UUID, Long> removedAt = new ConcurrentHashMap<>();
     private final List<Consumer<TenantChange>> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<UUID, List<VersionWaiter>> waiters = new ConcurrentHashMap<>();
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(runnable -> {
@@ -49,6 +53,19 @@ public final class ConfigCache implements AutoCloseable {
         this.definitions = definitions;
     }
 
+    /** Which held snapshot an install may replace. */
+    public enum Replace {
+        /** Only a lower version: installs are monotonic. */
+        IF_NEWER,
+        /** Also the same version with other content: a write that bypassed the triggers. */
+        IF_NEWER_OR_REWRITTEN,
+        /**
+         * Any held snapshot with other content or another change stamp, even a higher version: the database went back
+         * in time (a restore, a failover that lost commits) and what it holds now is the truth.
+         */
+        IF_DIFFERENT
+    }
+
     /** What {@link #install} did. */
     public enum Outcome {
         /** The tenant had no snapshot; now it has this one. */
@@ -56,7 +73,9 @@ public final class ConfigCache implements AutoCloseable {
         /** A lower version (or, when forced, the same version with other content) was replaced. */
         REPLACED,
         /** The held snapshot is as new or newer; nothing changed. */
-        KEPT
+        KEPT,
+        /** The tenant was dropped after the read began: an older read must not bring it back. Nothing changed. */
+        DROPPED_SINCE
     }
 
     /** The tenant's current snapshot, if held. */
@@ -79,27 +98,57 @@ public final class ConfigCache implements AutoCloseable {
      * whose content differs also replaces the held one: a write that bypassed the triggers.
      */
     public Outcome install(TenantSnapshot snapshot, boolean forced) {
+        return install(snapshot, forced ? Replace.IF_NEWER_OR_REWRITTEN : Replace.IF_NEWER, generation());
+    }
+
+    /**
+     * The generation now: pass it to {@link #install(TenantSnapshot, Replace, long)} for a read that begins now, so the
+     * read cannot re-install a tenant dropped while it ran.
+     */
+    public long generation() {
+        return removals.get();
+    }
+
+    /**
+     * Installs {@code snapshot}, read by a read that began at generation {@code readGeneration}, where {@code replace}
+     * allows; never when the tenant was removed after the read began.
+     */
+    public Outcome install(TenantSnapshot snapshot, Replace replace, long readGeneration) {
         TenantSnapshot[] previous = new TenantSnapshot[1];
         TenantSnapshot[] installed = new TenantSnapshot[1];
         Outcome[] outcome = {Outcome.KEPT};
         snapshots.asMap().compute(snapshot.tenant(), (tenant, held) -> {
             previous[0] = held;
+            Long removed = removedAt.get(tenant);
+            if (removed != null && removed > readGeneration) {
+                outcome[0] = Outcome.DROPPED_SINCE;
+                return held;
+            }
             // Decoded against what is held: only changed definitions are decoded, and content compares like for like.
             TenantSnapshot next = definitions.decode(held, snapshot);
             installed[0] = next;
             if (held == null) {
+                removedAt.remove(tenant);
                 outcome[0] = Outcome.ADDED;
                 return next;
             }
             boolean newer = next.version() > held.version();
-            boolean rewritten = forced && next.version() == held.version() && !next.sameContentAs(held);
-            if (newer || rewritten) {
+            boolean replaces =
+                    switch (replace) {
+                        case IF_NEWER -> newer;
+                        case IF_NEWER_OR_REWRITTEN ->
+                            newer || next.version() == held.version() && !next.sameContentAs(held);
+                        case IF_DIFFERENT ->
+                            !next.sameContentAs(held)
+                                    || !next.changedAt().equals(held.changedAt());
+                    };
+            if (replaces) {
                 outcome[0] = Outcome.REPLACED;
                 return next;
             }
             return held;
         });
-        if (outcome[0] != Outcome.KEPT) {
+        if (outcome[0] == Outcome.ADDED || outcome[0] == Outcome.REPLACED) {
             wakeWaiters(installed[0]);
             publish(new TenantChange(snapshot.tenant(), Optional.ofNullable(previous[0]), Optional.of(installed[0])));
         }
@@ -108,7 +157,14 @@ public final class ConfigCache implements AutoCloseable {
 
     /** Drops the tenant's snapshot; returns whether one was held. */
     public boolean remove(UUID tenant) {
-        TenantSnapshot removed = snapshots.asMap().remove(tenant);
+        TenantSnapshot[] dropped = new TenantSnapshot[1];
+        // One step with the installs, so no read that began before this removal installs after it.
+        snapshots.asMap().compute(tenant, (t, held) -> {
+            removedAt.put(t, removals.incrementAndGet());
+            dropped[0] = held;
+            return null;
+        });
+        TenantSnapshot removed = dropped[0];
         if (removed == null) {
             return false;
         }

@@ -3,6 +3,7 @@ package io.confwatch.http;
 import io.confwatch.ConfWatch;
 import io.confwatch.config.HttpSettings;
 import io.confwatch.model.TenantSnapshot;
+import io.confwatch.reload.ReadFailedException;
 import io.confwatch.reload.ReloadCoordinator.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -78,6 +79,12 @@ final class AdminRoutes {
                 .onFailure(error -> {
                     if (error instanceof TimeoutException) {
                         Responses.error(rc, 504, "reload still running after " + RELOAD_WAIT.toSeconds() + "s");
+                    } else if (error instanceof ReadFailedException) {
+                        log.warn("Admin reload of tenant {} failed: {}", tenant, error.getMessage());
+                        Responses.error(
+                                rc,
+                                503,
+                                "reload failed; the last good snapshot is still served and the read is retried");
                     } else {
                         rc.fail(error);
                     }

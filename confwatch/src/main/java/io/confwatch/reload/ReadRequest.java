@@ -13,10 +13,17 @@ final class ReadRequest {
     long lowestHint = Long.MAX_VALUE;
     // False once anything but a hint (a sweep, a manual reload, a retry) asked for this read.
     boolean hintsOnly = true;
+    // The sweep found the database behind what is held (or at its version with another stamp): a rewind.
+    boolean rewound;
     // Queued in the bulk lane (a full reload) and never asked for urgently since: its retries go back there.
     boolean bulk;
 
     ReadRequest(ReloadCause cause) {
         this.cause = cause;
+    }
+
+    /** What this request asks for, as the planner sees it. */
+    ReadPlanner.Ask ask() {
+        return new ReadPlanner.Ask(forced, hintsOnly, hintedVersion, lowestHint, !waiters.isEmpty(), rewound);
     }
 }

@@ -43,6 +43,7 @@ public final class ReloadCoordinator {
     private final Set<UUID> loading = new HashSet<>();
     private final TenantHealth health;
     private final TenantReads reads;
+    private final ReadPlanner planner;
     private int readsInFlight;
     // Full reloads take one connection at most, so they slow neither hints nor the readers of the cache much.
     private int bulkReadsInFlight;
@@ -67,6 +68,7 @@ public final class ReloadCoordinator {
         this.owns = owns;
         this.onOverflow = onOverflow;
         this.health = new TenantHealth(cache);
+        this.planner = new ReadPlanner(settings);
         this.reads = new TenantReads(
                 vertx, loader, cache, metrics, settings, owns, health, () -> drained != null, this::retry);
     }
@@ -86,8 +88,9 @@ public final class ReloadCoordinator {
     }
 
     /**
-     * Queues a read of {@code tenant}; the future completes when a read that started after this call has finished
-     * (succeeded or failed: the failure is retried in the background).
+     * Queues a read of {@code tenant}; the future completes when a read that started after this call has finished, and
+     * fails with a {@link ReadFailedException} when that read failed (the last good snapshot stays and the read is
+     * retried in the background).
      */
     public Future<Void> request(UUID tenant, ReloadCause cause, boolean forced) {
         Promise<Void> done = Promise.promise();
@@ -103,7 +106,8 @@ public final class ReloadCoordinator {
     }
 
     /**
-     * Queues reads of many tenants at once; they are read in batches. Forced ones (full reloads) wait in the bulk lane:
+     * Queues reads of many tenants at once; they are read in batches. Completes when all are done, failed when any
+     * failed. Forced ones (full reloads) wait in the bulk lane:
      * behind every other read, one batch in flight at a time.
      */
     public Future<Void> requestAll(Collection<UUID> tenants, ReloadCause cause, boolean forced) {
@@ -118,7 +122,7 @@ public final class ReloadCoordinator {
                 }
             }
             dispatch();
-            Future.join(all).<Void>mapEmpty().onComplete(ar -> queuedAll.complete());
+            Future.join(all).onComplete(ar -> completeAll(all, queuedAll));
         });
         return queuedAll.future();
     }
@@ -140,10 +144,30 @@ public final class ReloadCoordinator {
 
     /** Drops a tenant the database no longer has. */
     public void forget(UUID tenant) {
+        onContext(() -> reads.forget(tenant));
+    }
+
+    /**
+     * Queues forced whole reads of tenants the database holds at a lower version than held, or at the held version with
+     * another change stamp: it went back in time. Each replaces what is held with what the database holds now, without
+     * dropping it first (the tenant exists throughout). Completes when their reads are done.
+     */
+    public Future<Void> requestRewound(Collection<UUID> tenants, ReloadCause cause) {
+        List<Future<Void>> all = new ArrayList<>(tenants.size());
+        Promise<Void> done = Promise.promise();
         onContext(() -> {
-            health.forget(tenant);
-            cache.remove(tenant);
+            for (UUID tenant : tenants) {
+                if (owns.test(tenant)) {
+                    Promise<Void> read = Promise.promise();
+                    all.add(read.future());
+                    enqueue(tenant, cause, true, false, -1, read);
+                    queued.get(tenant).rewound = true;
+                }
+            }
+            dispatch();
+            Future.join(all).onComplete(ar -> completeAll(all, done));
         });
+        return done.future();
     }
 
     /** Tenants whose held version is known to be behind the database, or whose last read failed. */
@@ -216,15 +240,16 @@ public final class ReloadCoordinator {
         while (readsInFlight < settings.maxConcurrentLoads() && !queued.isEmpty()) {
             List<UUID> batch = new ArrayList<>();
             List<ReadRequest> requests = new ArrayList<>();
+            List<ReadPlanner.Read> plans = new ArrayList<>();
             // A full reload holds one slot while it runs, so a steady stream of hints cannot starve it; with a
             // single slot it waits for the urgent lane to empty.
             boolean bulk = bulkReadsInFlight == 0 && (settings.maxConcurrentLoads() > 1 || !queued.hasUrgent());
             if (bulk) {
-                take(queued.lane(true), batch, requests);
+                take(queued.lane(true), batch, requests, plans);
                 bulk = !batch.isEmpty();
             }
             if (!bulk) {
-                take(queued.lane(false), batch, requests);
+                take(queued.lane(false), batch, requests, plans);
             }
             if (batch.isEmpty()) {
                 return;
@@ -236,15 +261,22 @@ public final class ReloadCoordinator {
                 bulkReadsInFlight++;
             }
             long started = System.nanoTime();
-            reads.read(batch, requests).onComplete(ar -> {
+            reads.read(batch, requests, plans).onComplete(ar -> {
                 readsInFlight--;
                 if (inBulk) {
                     bulkReadsInFlight--;
                 }
                 loading.removeAll(batch);
                 metrics.reloadDuration(System.nanoTime() - started);
-                for (ReadRequest request : requests) {
-                    request.waiters.forEach(Promise::tryComplete);
+                for (int i = 0; i < requests.size(); i++) {
+                    Optional<Failure> failure = health.failure(batch.get(i));
+                    if (failure.isPresent()) {
+                        // Honest: the waiter learns that its read failed (the last good snapshot stays; it is retried).
+                        ReadFailedException error = new ReadFailedException(failure.get());
+                        requests.get(i).waiters.forEach(waiter -> waiter.tryFail(error));
+                    } else {
+                        requests.get(i).waiters.forEach(Promise::tryComplete);
+                    }
                 }
                 if (drained != null && readsInFlight == 0) {
                     drained.tryComplete();
@@ -255,40 +287,55 @@ public final class ReloadCoordinator {
         }
     }
 
-    /** Moves up to one batch of readable requests from {@code lane} into {@code batch} and {@code requests}. */
-    private void take(Iterator<Map.Entry<UUID, ReadRequest>> lane, List<UUID> batch, List<ReadRequest> requests) {
+    /** Moves up to one batch of readable requests from {@code lane} into {@code batch}, planned as the planner says. */
+    private void take(
+            Iterator<Map.Entry<UUID, ReadRequest>> lane,
+            List<UUID> batch,
+            List<ReadRequest> requests,
+            List<ReadPlanner.Read> plans) {
+        Instant now = Instant.now();
         while (lane.hasNext() && batch.size() < settings.batchSize()) {
             Map.Entry<UUID, ReadRequest> entry = lane.next();
             if (loading.contains(entry.getKey())) {
                 continue;
             }
             ReadRequest request = entry.getValue();
-            Optional<TenantSnapshot> held = cache.get(entry.getKey());
-            if (!request.forced
-                    && request.waiters.isEmpty()
-                    && held.isPresent()
-                    && request.hintedVersion >= 0
-                    && request.hintedVersion <= held.get().version()) {
+            ReadPlanner.Read plan = planner.plan(request.ask(), cache.get(entry.getKey()), now);
+            if (plan == ReadPlanner.Read.SKIP) {
                 // Queued behind a read that has since brought this version in.
                 lane.remove();
                 continue;
             }
-            boolean check = TenantReads.needsVersionCheck(request, held);
-            if (check && !batch.isEmpty()) {
+            boolean alone = plan == ReadPlanner.Read.CHECK_VERSION;
+            if (alone && !batch.isEmpty()) {
                 // Checked alone, in a read of its own (next round of the dispatch loop).
                 continue;
             }
             lane.remove();
             batch.add(entry.getKey());
             requests.add(request);
-            if (check) {
-                return;
+            plans.add(plan);
+            if (alone) {
+                break;
             }
+        }
+        plans.replaceAll(plan -> ReadPlanner.inBatchOf(plan, batch.size()));
+    }
+
+    /** Completes {@code done} once every read of {@code all} is done: failed when any of them failed, saying how many. */
+    private static void completeAll(List<Future<Void>> all, Promise<Void> done) {
+        List<Future<Void>> failed = all.stream().filter(Future::failed).toList();
+        if (failed.isEmpty()) {
+            done.tryComplete();
+        } else {
+            done.tryFail(new ReadFailedException(failed.size() + " of " + all.size() + " reads failed (first: "
+                    + failed.get(0).cause().getMessage() + ")"));
         }
     }
 
     private void retry(UUID tenant, ReadRequest failed) {
         enqueue(tenant, failed.cause, failed.forced, failed.bulk, -1, null);
+        queued.get(tenant).rewound |= failed.rewound;
         dispatch();
     }
 

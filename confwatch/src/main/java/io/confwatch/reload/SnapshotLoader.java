@@ -29,9 +29,12 @@ public final class SnapshotLoader {
     private static final int TENANT = 0;
     private static final int CHANGED_ID = 9;
     private static final int VERSIONS_LOGGED = 8;
+    private static final int TENANT_ROWS_REPLACED = 7;
 
-    // Columns: kind, id, tenant_id, name, status-or-updated_by, definition, config_version, changed_at-or-updated_at,
-    // monitor_id. One shape for all kinds so one statement (one snapshot) reads a tenant whole.
+    // Columns: kind, id, tenant_id, name, status-or-updated_by, definition-or-server, config_version,
+    // changed_at-or-updated_at, monitor_id. The tenant row carries the server's start time: it tells whether the
+    // database may have gone back in time since a snapshot was read (docs/invariants.md, "rewinds"). One shape for all
+    // kinds so one statement (one snapshot) reads a tenant whole.
     private static final String ENTITIES_OF_TENANTS =
             """
             select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null::bigint, m.updated_at, null::uuid
@@ -46,7 +49,8 @@ public final class SnapshotLoader {
 
     private static final String LOAD_TENANTS =
             """
-            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
+                   null::uuid
               from confwatch.tenants t where t.id = any($1)
             union all
             """
@@ -55,7 +59,8 @@ public final class SnapshotLoader {
     private static final String LOAD_PAGE =
             """
             with page as (select id from confwatch.tenants where id > $1 order by id limit $2)
-            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
+                   null::uuid
               from confwatch.tenants t where t.id in (select id from page)
             union all
             """
@@ -71,7 +76,8 @@ public final class SnapshotLoader {
                 select distinct c.entity, c.entity_id
                   from confwatch.config_changes c
                  where c.tenant_id = $1 and c.version > $2 and c.entity <> 'tenant')
-            select 0, t.id, t.id, t.name, t.status, null::text, t.config_version, t.changed_at, null::uuid
+            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
+                   null::uuid
               from confwatch.tenants t where t.id = $1
             union all
             select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null, m.updated_at, null
@@ -95,9 +101,14 @@ public final class SnapshotLoader {
                    (select count(distinct c.version) from confwatch.config_changes c
                      where c.tenant_id = $1 and c.version > $2),
                    null, null
+            union all
+            select 7, null, $1, null, null, null,
+                   (select count(*) from confwatch.config_changes c
+                     where c.tenant_id = $1 and c.version > $2 and c.entity = 'tenant' and c.op <> 'UPDATE'),
+                   null, null
             """;
 
-    private static final String VERSIONS = "select id, config_version from confwatch.tenants";
+    private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
 
     private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
 
@@ -116,7 +127,7 @@ public final class SnapshotLoader {
         return query(VERSIONS, Tuple.tuple()).map(rows -> {
             List<TenantVersion> versions = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                versions.add(new TenantVersion(row.getUUID(0), row.getLong(1)));
+                versions.add(new TenantVersion(row.getUUID(0), row.getLong(1), instant(row, 2)));
             }
             return versions;
         });
@@ -147,12 +158,15 @@ public final class SnapshotLoader {
             List<TenantRows.Entity> active = new ArrayList<>();
             Set<UUID> changed = new HashSet<>();
             long versionsLogged = 0;
+            long tenantRowsReplaced = 0;
             for (Row row : rows) {
                 int kind = row.getInteger(0);
                 if (kind == TENANT) {
                     tenantRow = tenant(row);
                 } else if (kind == VERSIONS_LOGGED) {
                     versionsLogged = row.getLong(6);
+                } else if (kind == TENANT_ROWS_REPLACED) {
+                    tenantRowsReplaced = row.getLong(6);
                 } else if (kind == CHANGED_ID) {
                     changed.add(row.getUUID(1));
                 } else {
@@ -163,7 +177,7 @@ public final class SnapshotLoader {
                     }
                 }
             }
-            return new TenantRows.Delta(tenantRow, active, changed, sinceVersion, versionsLogged);
+            return new TenantRows.Delta(tenantRow, active, changed, sinceVersion, versionsLogged, tenantRowsReplaced);
         });
     }
 
@@ -204,7 +218,7 @@ public final class SnapshotLoader {
 
     private static TenantRows.Tenant tenant(Row row) {
         return new TenantRows.Tenant(
-                row.getUUID(1), row.getString(3), row.getString(4), row.getLong(6), instant(row, 7));
+                row.getUUID(1), row.getString(3), row.getString(4), row.getLong(6), instant(row, 7), row.getString(5));
     }
 
     private static TenantRows.Entity entity(int kind, Row row) {

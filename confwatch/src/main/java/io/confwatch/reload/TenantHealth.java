@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,11 @@ final class TenantHealth {
                 previous == null ? Instant.now() : previous.since());
         failures.put(tenant, failure);
         return failure;
+    }
+
+    /** The failure of the last read of {@code tenant}, if it failed. */
+    Optional<Failure> failure(UUID tenant) {
+        return Optional.ofNullable(failures.get(tenant));
     }
 
     /** Whether the last read of {@code tenant} failed. */

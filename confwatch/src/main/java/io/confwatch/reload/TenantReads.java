@@ -1,6 +1,7 @@
 package io.confwatch.reload;
 
 import io.confwatch.cache.ConfigCache;
+import io.confwatch.cache.ConfigCache.Replace;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.metrics.ConfWatchMetrics.ReloadOutcome;
 import io.confwatch.model.TenantSnapshot;
@@ -10,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,21 +30,18 @@ import org.slf4j.LoggerFactory;
  */
 final class TenantReads {
     private static final Logger log = LoggerFactory.getLogger(TenantReads.class);
-    /**
-     * Below this many entities a whole read costs what a delta read costs (one statement, a few dozen rows) and never
-     * needs a second one: a delta that finds the log incomplete (a bare touch, a purged gap) reads the tenant again.
-     */
-    static final int DELTA_MIN_ENTITIES = 100;
-
     private final Vertx vertx;
     private final SnapshotLoader loader;
     private final ConfigCache cache;
     private final ConfWatchMetrics metrics;
     private final ReloadPolicy settings;
+    private final ReadPlanner planner;
     private final Predicate<UUID> owns;
     private final TenantHealth health;
     private final BooleanSupplier draining;
     private final BiConsumer<UUID, ReadRequest> retry;
+    // The server (its start time) each held snapshot was read from: a delta is sound only from the same server.
+    private final Map<UUID, String> servers = new HashMap<>();
 
     /**
      * @param draining whether the coordinator is shutting down: failures are then not retried
@@ -63,6 +62,7 @@ final class TenantReads {
         this.cache = cache;
         this.metrics = metrics;
         this.settings = settings;
+        this.planner = new ReadPlanner(settings);
         this.owns = owns;
         this.health = health;
         this.draining = draining;
@@ -78,6 +78,7 @@ final class TenantReads {
 
     private void loadPage(UUID after, ReloadCause cause, Promise<Integer> done, int loaded) {
         long started = System.nanoTime();
+        long generation = cache.generation();
         loader.loadPage(after, settings.batchSize())
                 .onSuccess(wholes -> {
                     metrics.reloadDuration(System.nanoTime() - started);
@@ -88,7 +89,7 @@ final class TenantReads {
                         UUID tenant = rows.tenant().id();
                         last = TenantIds.max(last, tenant);
                         if (owns.test(tenant)) {
-                            install(SnapshotAssembler.whole(rows, cache.get(tenant), now), cause, false);
+                            install(rows, now, cause, Replace.IF_NEWER, generation);
                             count++;
                         }
                     }
@@ -101,53 +102,59 @@ final class TenantReads {
                 .onFailure(done::fail);
     }
 
-    /** Reads {@code batch} ({@code requests[i]} asked for {@code batch[i]}); a lone tenant may take a cheaper path. */
-    Future<Void> read(List<UUID> batch, List<ReadRequest> requests) {
+    /**
+     * Carries out the plans for {@code batch} ({@code requests[i]} asked for {@code batch[i]}, planned as
+     * {@code plans[i]}); a batch of several tenants is read whole in one statement.
+     */
+    Future<Void> read(List<UUID> batch, List<ReadRequest> requests, List<ReadPlanner.Read> plans) {
+        long generation = cache.generation();
         if (batch.size() == 1) {
             UUID tenant = batch.get(0);
             ReadRequest request = requests.get(0);
             Optional<TenantSnapshot> held = cache.get(tenant);
-            if (needsVersionCheck(request, held)) {
-                return checkThenRead(held.get(), request);
-            }
-            if (held.isPresent() && !request.forced && deltaApplies(held.get(), request)) {
-                return readDelta(held.get(), request.cause);
+            switch (plans.get(0)) {
+                case CHECK_VERSION:
+                    return checkThenRead(held.orElseThrow(), request, generation);
+                case DELTA:
+                    return readDelta(held.orElseThrow(), request.cause, generation);
+                case SKIP:
+                    return Future.succeededFuture();
+                case WHOLE:
+                    break;
             }
         }
-        return readWhole(batch, requests);
+        return readWhole(batch, requests, generation);
     }
 
-    /**
-     * Whether {@code request} rests only on hints that skip versions after the held one. A tenant's genuine hints
-     * arrive in commit order, one version at a time, so they start at most one above the held version; hints that
-     * start further up may be made up (any role can NOTIFY) or follow writes made with notifications off. Either way
-     * a one-row version read decides whether there is anything to load, so a storm of invented versions costs no
-     * loads and cannot pick a whole read either.
-     */
-    static boolean needsVersionCheck(ReadRequest request, Optional<TenantSnapshot> held) {
-        return request.hintsOnly
-                && held.isPresent()
-                && request.lowestHint > held.get().version() + 1;
+    /** Forgets a tenant the database no longer has (as the sweep found): drops its snapshot. */
+    void forget(UUID tenant) {
+        health.forget(tenant);
+        servers.remove(tenant);
+        cache.remove(tenant);
     }
 
-    private Future<Void> checkThenRead(TenantSnapshot held, ReadRequest request) {
+    private Future<Void> checkThenRead(TenantSnapshot held, ReadRequest request, long generation) {
         UUID tenant = held.tenant();
         return loader.version(tenant)
                 .compose(version -> {
-                    if (version.isEmpty()) {
-                        gone(tenant, request.cause);
-                    } else if (version.getAsLong() <= held.version()) {
-                        metrics.hintDisproved();
-                        log.debug(
-                                "Tenant {}: hinted version {} but the database has {}; nothing to load",
-                                tenant,
-                                request.hintedVersion,
-                                version.getAsLong());
-                    } else {
-                        // The database vouches for the hints: read as usual, sized by its version, not the hint's.
-                        request.hintedVersion = version.getAsLong();
-                        request.hintsOnly = false;
-                        return read(List.of(tenant), List.of(request));
+                    switch (ReadPlanner.afterCheck(held, version)) {
+                        case GONE:
+                            gone(tenant, request.cause);
+                            break;
+                        case UNCHANGED:
+                            metrics.hintDisproved();
+                            log.debug(
+                                    "Tenant {}: hinted version {} but the database has {}; nothing to load",
+                                    tenant,
+                                    request.hintedVersion,
+                                    version.getAsLong());
+                            break;
+                        case READ:
+                            // The database vouches for the hints: plan again, sized by its version, not the hint's.
+                            request.hintedVersion = version.getAsLong();
+                            request.hintsOnly = false;
+                            ReadPlanner.Read plan = planner.plan(request.ask(), cache.get(tenant), Instant.now());
+                            return read(List.of(tenant), List.of(request), List.of(plan));
                     }
                     return Future.<Void>succeededFuture();
                 })
@@ -157,7 +164,7 @@ final class TenantReads {
                 });
     }
 
-    private Future<Void> readWhole(List<UUID> batch, List<ReadRequest> requests) {
+    private Future<Void> readWhole(List<UUID> batch, List<ReadRequest> requests, long generation) {
         Map<UUID, ReadRequest> byTenant = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             byTenant.put(batch.get(i), requests.get(i));
@@ -170,8 +177,7 @@ final class TenantReads {
                         if (rows == null) {
                             gone(tenant, request.cause);
                         } else {
-                            Optional<TenantSnapshot> held = cache.get(tenant);
-                            install(SnapshotAssembler.whole(rows, held, now), request.cause, request.forced);
+                            install(rows, now, request.cause, ReadPlanner.replaceFor(request.ask()), generation);
                         }
                     });
                     return (Void) null;
@@ -182,36 +188,32 @@ final class TenantReads {
                 });
     }
 
-    private boolean deltaApplies(TenantSnapshot held, ReadRequest request) {
-        boolean big = held.entityCount() >= DELTA_MIN_ENTITIES;
-        boolean recent = held.loadedAt().isAfter(Instant.now().minus(settings.deltaMaxAge()));
-        boolean nearby =
-                request.hintedVersion < 0 || request.hintedVersion - held.version() <= settings.deltaMaxVersions();
-        return big && recent && nearby;
-    }
-
-    private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause) {
+    private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause, long generation) {
         ReadRequest request = new ReadRequest(cause);
         return loader.loadDelta(held.tenant(), held.version())
                 .compose(delta -> {
-                    if (delta.tenant() == null) {
+                    ReadPlanner.AfterDelta next = planner.afterDelta(held, delta.facts(servers.get(held.tenant())));
+                    if (next == ReadPlanner.AfterDelta.GONE) {
                         gone(held.tenant(), cause);
                         return Future.<Void>succeededFuture();
                     }
-                    if (!delta.isComplete() || delta.changedIds().size() > settings.deltaMaxVersions() * 16L) {
-                        // The log does not account for every version (purged, a bare touch, or the database went
-                        // back in time after a restore), or so much changed that one whole read is cheaper.
+                    if (next == ReadPlanner.AfterDelta.WHOLE) {
                         return loader.load(List.of(held.tenant())).map(wholes -> {
                             TenantRows.Whole rows = wholes.get(held.tenant());
                             if (rows == null) {
                                 gone(held.tenant(), cause);
                             } else {
-                                install(SnapshotAssembler.whole(rows, Optional.of(held), Instant.now()), cause, true);
+                                install(rows, Instant.now(), cause, ReadPlanner.replaceAfterDelta(), generation);
                             }
                             return null;
                         });
                     }
-                    install(SnapshotAssembler.patch(held, delta, Instant.now()), cause, false);
+                    install(
+                            SnapshotAssembler.patch(held, delta, Instant.now()),
+                            delta.tenant().server(),
+                            cause,
+                            Replace.IF_NEWER,
+                            generation);
                     return Future.<Void>succeededFuture();
                 })
                 .recover(error -> {
@@ -220,15 +222,31 @@ final class TenantReads {
                 });
     }
 
-    private void install(TenantSnapshot snapshot, ReloadCause cause, boolean forced) {
+    private void install(TenantRows.Whole rows, Instant now, ReloadCause cause, Replace replace, long generation) {
+        TenantSnapshot snapshot =
+                SnapshotAssembler.whole(rows, cache.get(rows.tenant().id()), now);
+        install(snapshot, rows.tenant().server(), cause, replace, generation);
+    }
+
+    private void install(TenantSnapshot snapshot, String server, ReloadCause cause, Replace replace, long generation) {
         UUID tenant = snapshot.tenant();
         long before = cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
-        ConfigCache.Outcome outcome = cache.install(snapshot, forced);
-        health.installed(tenant, snapshot.version());
-        if (outcome == ConfigCache.Outcome.KEPT) {
+        ConfigCache.Outcome outcome = cache.install(snapshot, replace, generation);
+        if (outcome == ConfigCache.Outcome.DROPPED_SINCE) {
+            log.debug("Tenant {} was dropped while it was read; the older read is not installed", tenant);
             metrics.reload(cause.label(), ReloadOutcome.UNCHANGED);
             return;
         }
+        health.installed(tenant, snapshot.version());
+        if (outcome == ConfigCache.Outcome.KEPT) {
+            if (cache.get(tenant).filter(held -> held.sameContentAs(snapshot)).isPresent()) {
+                // The held snapshot is what this server holds too: deltas from it are sound on this server.
+                servers.put(tenant, server);
+            }
+            metrics.reload(cause.label(), ReloadOutcome.UNCHANGED);
+            return;
+        }
+        servers.put(tenant, server);
         metrics.reload(cause.label(), ReloadOutcome.APPLIED);
         if (cause.measuresPropagation() && snapshot.version() > before && before >= 0) {
             metrics.propagation(Duration.between(snapshot.changedAt(), Instant.now()));
@@ -247,6 +265,7 @@ final class TenantReads {
 
     private void gone(UUID tenant, ReloadCause cause) {
         health.forget(tenant);
+        servers.remove(tenant);
         if (cache.remove(tenant)) {
             metrics.reload(cause.label(), ReloadOutcome.REMOVED);
             log.info("Tenant {} was deleted; its snapshot is dropped", tenant);

@@ -12,13 +12,17 @@ import java.util.UUID;
 final class TenantRows {
     private TenantRows() {}
 
-    /** A {@code confwatch.tenants} row. */
-    record Tenant(UUID id, String name, String status, long version, Instant changedAt) {
+    /**
+     * A {@code confwatch.tenants} row, and {@code server}: the start time of the server that answered the read (a
+     * database can go back in time only across a server start: a restore, a failover).
+     */
+    record Tenant(UUID id, String name, String status, long version, Instant changedAt, String server) {
         Tenant {
             requireNonNull(id, "id");
             requireNonNull(name, "name");
             requireNonNull(status, "status");
             requireNonNull(changedAt, "changedAt");
+            requireNonNull(server, "server");
         }
     }
 
@@ -42,22 +46,31 @@ final class TenantRows {
 
     /**
      * What changed after {@code sinceVersion}: the tenant row now (null when the tenant is gone), the active rows of the
-     * changed entities, the ids of every changed entity (those without an active row were deleted or deactivated), and
-     * how many distinct versions after {@code sinceVersion} the change log holds.
+     * changed entities, the ids of every changed entity (those without an active row were deleted or deactivated), how
+     * many distinct versions after {@code sinceVersion} the change log holds, and how many of its rows after it are
+     * the tenant row's own INSERT or DELETE (a replaced tenant).
      */
-    record Delta(Tenant tenant, List<Entity> activeRows, Set<UUID> changedIds, long sinceVersion, long versionsLogged) {
+    record Delta(
+            Tenant tenant,
+            List<Entity> activeRows,
+            Set<UUID> changedIds,
+            long sinceVersion,
+            long versionsLogged,
+            long tenantRowsReplaced) {
         Delta {
             activeRows = List.copyOf(activeRows);
             changedIds = Set.copyOf(changedIds);
         }
 
-        /**
-         * Whether the log accounts for every version between the held one and the database's. A version without rows
-         * was purged by retention, or was a bare touch ({@code update … set name = name}) whose reason the log cannot
-         * tell: either way only a whole read is safe.
-         */
-        boolean isComplete() {
-            return tenant != null && versionsLogged == tenant.version() - sinceVersion;
+        /** What the change log says, for the planner to judge; {@code heldServer}: the held snapshot's server. */
+        ReadPlanner.LogFacts facts(String heldServer) {
+            return new ReadPlanner.LogFacts(
+                    tenant != null,
+                    tenant == null ? -1 : tenant.version(),
+                    versionsLogged,
+                    changedIds.size(),
+                    tenantRowsReplaced,
+                    tenant != null && tenant.server().equals(heldServer));
         }
     }
 }

@@ -74,36 +74,44 @@ public final class VersionSweeper {
         return loader.versions().compose(versions -> {
             Set<UUID> present = new HashSet<>(versions.size() * 2);
             List<UUID> differing = new ArrayList<>();
+            List<UUID> rewound = new ArrayList<>();
             for (TenantVersion version : versions) {
                 if (!owns.test(version.tenant())) {
                     continue;
                 }
                 present.add(version.tenant());
                 Optional<TenantSnapshot> snapshot = cache.get(version.tenant());
-                long held = snapshot.map(TenantSnapshot::version).orElse(-1L);
-                if (held == version.version()) {
-                    continue;
-                }
-                if (held > version.version() && readSince(snapshot.get(), asked)) {
-                    // A hint's load finished while the versions were read: it saw a newer database, not a restore.
-                    continue;
-                }
-                if (held > version.version()) {
-                    // Versions only grow, unless the database was restored from a backup: believe the database.
-                    log.warn(
-                            "Tenant {} is at version {} in the database but {} here; the database was restored? "
-                                    + "Reloading it",
-                            version.tenant(),
-                            version.version(),
-                            held);
-                    coordinator.forget(version.tenant());
+                switch (SweepVerdict.of(snapshot, version, asked)) {
+                    case CURRENT:
+                        continue;
+                    case BEHIND:
+                        differing.add(version.tenant());
+                        break;
+                    case REWOUND:
+                        log.warn(
+                                "Tenant {} is at version {} (changed at {}) in the database but {} (changed at {}) here:"
+                                        + " the database went back in time (a restore, a failover that lost commits)?"
+                                        + " Reading it again",
+                                version.tenant(),
+                                version.version(),
+                                version.changedAt(),
+                                snapshot.get().version(),
+                                snapshot.get().changedAt());
+                        rewound.add(version.tenant());
+                        break;
                 }
                 coordinator.noteVersion(version.tenant(), version.version());
-                differing.add(version.tenant());
             }
             dropMissing(present, asked);
-            lastSweepAt = Instant.now();
-            return coordinator.requestAll(differing, cause, false).map(differing.size());
+            return Future.join(
+                            coordinator.requestAll(differing, cause, false), coordinator.requestRewound(rewound, cause))
+                    .map(differing.size() + rewound.size())
+                    // Only a sweep whose reads all succeeded counts as one (status, the seconds-since metric).
+                    .andThen(done -> {
+                        if (done.succeeded()) {
+                            lastSweepAt = Instant.now();
+                        }
+                    });
         });
     }
 
@@ -130,12 +138,12 @@ public final class VersionSweeper {
         });
     }
 
-    /** When the last sweep read the versions successfully, or null. */
+    /** When the last sweep that read the versions and every read it queued successfully finished, or null. */
     public Instant lastSweepAt() {
         return lastSweepAt;
     }
 
-    /** When the last full reload finished, or null. */
+    /** When the last full reload whose every read succeeded finished, or null. */
     public Instant lastFullReloadAt() {
         return lastFullReloadAt;
     }
