@@ -28,12 +28,14 @@ public final class HttpApi {
 
     private final Vertx vertx;
     private final SnapshotBodies bodies;
+    private final WatchHub hub;
     private final String deployment;
     private final int actualPort;
 
-    private HttpApi(Vertx vertx, SnapshotBodies bodies, String deployment, int actualPort) {
+    private HttpApi(Vertx vertx, SnapshotBodies bodies, WatchHub hub, String deployment, int actualPort) {
         this.vertx = vertx;
         this.bodies = bodies;
+        this.hub = hub;
         this.deployment = deployment;
         this.actualPort = actualPort;
     }
@@ -57,16 +59,21 @@ public final class HttpApi {
         Vertx vertx = confWatch.vertx();
         SnapshotBodies bodies = new SnapshotBodies();
         confWatch.addListener(bodies::onChange);
+        HeldRequests held = new HeldRequests(settings, confWatch.meterRegistry());
+        WatchHub hub = new WatchHub(confWatch::snapshot, WatchHub.REMOVAL_LOG);
+        // Listen first, then number what is held: a change in between is reconciled twice, harmlessly.
+        confWatch.addListener(change -> hub.reconcile(change.tenant()));
+        confWatch.tenants().forEach(snapshot -> hub.reconcile(snapshot.tenant()));
         // Port 0 would give each instance a port of its own; a negative port is Vert.x's "one free port, shared".
         int port = settings.port() == 0 && instances > 1 ? -SHARED_FREE_PORTS.incrementAndGet() : settings.port();
         List<ApiVerticle> started = new CopyOnWriteArrayList<>();
         Supplier<ApiVerticle> verticle = () -> {
-            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies);
+            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies, held, hub);
             started.add(api);
             return api;
         };
         return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
-                .map(id -> new HttpApi(vertx, bodies, id, started.get(0).actualPort()))
+                .map(id -> new HttpApi(vertx, bodies, hub, id, started.get(0).actualPort()))
                 .onSuccess(api -> log.info(
                         "HTTP API listening on {}:{} ({} event loop{}; admin routes {})",
                         settings.host(),
@@ -86,6 +93,7 @@ public final class HttpApi {
     /** Stops serving: closes the listening socket and every connection. */
     public Future<Void> close() {
         bodies.close();
+        hub.close();
         return vertx.undeploy(deployment);
     }
 }
