@@ -225,6 +225,57 @@ class WatchRoutesTest {
                         == 200);
     }
 
+    @Test
+    void watch_consumerThatStopsReading_isCutOffAndNeverHoldsBackAnother() throws Exception {
+        UUID tenant = fixture.insertTenant("stall");
+        fixture.update(
+                "insert into confwatch.monitors (tenant_id, name, definition) select ?, 'm-' || g,"
+                        + " jsonb_build_object('networks', jsonb_build_array('ethereum_mainnet'), 'n', g)"
+                        + " from generate_series(1, 2000) g",
+                tenant);
+        UUID monitor = fixture.insertEntity("monitors", tenant, "moving", MONITOR);
+        long version = fixture.awaitHeld(tenant);
+        ApiClient limited = fixture.anotherApi(
+                fixture.confWatch.config().http().withWatchLimits(/* maxWatchStreams= */ 8, 16 * 1024), false);
+        double cutOffBefore = ApiClient.json(limited.get("/status"))
+                .get("http")
+                .get("watch")
+                .get("cutOff")
+                .asDouble();
+
+        try (java.net.Socket stalled = new java.net.Socket();
+                SseClient reader = SseClient.open(limited.port(), "/watch?tenant=" + tenant)) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new java.net.InetSocketAddress("127.0.0.1", limited.port()));
+            stalled.getOutputStream()
+                    .write(("GET /watch?tenant=" + tenant + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            reader.untilSynced();
+
+            for (int i = 1; i <= 30; i++) {
+                fixture.update(
+                        "update confwatch.monitors set definition = ?::jsonb where id = ?",
+                        MONITOR.replace("abc", "abc" + i),
+                        monitor);
+                long expected = version + i;
+                List<SseClient.Event> got = reader.until(
+                        event -> event.type().equals("snapshot")
+                                && event.json().get("version").asLong() >= expected,
+                        WAIT);
+                assertThat(got.get(got.size() - 1).data()).as("write %d", i).contains("0xabc" + i + "\"");
+            }
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ApiClient.json(limited.get("/status"))
+                            .get("http")
+                            .get("watch")
+                            .get("cutOff")
+                            .asDouble())
+                    .isGreaterThan(cutOffBefore));
+            assertThat(reader.ended()).as("the reading client is still served").isFalse();
+        }
+        assertThat(fixture.client.get("/metrics").body()).contains("confwatch_watch_cut_off_total");
+    }
+
     private static String[] tail(String[] resume) {
         return java.util.Arrays.copyOfRange(resume, 1, resume.length);
     }
