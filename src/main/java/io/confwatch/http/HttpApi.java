@@ -29,13 +29,16 @@ public final class HttpApi {
     private final Vertx vertx;
     private final SnapshotBodies bodies;
     private final WatchHub hub;
+    private final HeldRequests held;
     private final String deployment;
     private final int actualPort;
 
-    private HttpApi(Vertx vertx, SnapshotBodies bodies, WatchHub hub, String deployment, int actualPort) {
+    private HttpApi(
+            Vertx vertx, SnapshotBodies bodies, WatchHub hub, HeldRequests held, String deployment, int actualPort) {
         this.vertx = vertx;
         this.bodies = bodies;
         this.hub = hub;
+        this.held = held;
         this.deployment = deployment;
         this.actualPort = actualPort;
     }
@@ -73,7 +76,8 @@ public final class HttpApi {
             return api;
         };
         return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
-                .map(id -> new HttpApi(vertx, bodies, hub, id, started.get(0).actualPort()))
+                .map(id ->
+                        new HttpApi(vertx, bodies, hub, held, id, started.get(0).actualPort()))
                 .onSuccess(api -> log.info(
                         "HTTP API listening on {}:{} ({} event loop{}; admin routes {})",
                         settings.host(),
@@ -88,6 +92,11 @@ public final class HttpApi {
     /** The port the API listens on: the configured one, or the free one picked for port 0. */
     public int actualPort() {
         return actualPort;
+    }
+
+    /** The held requests' bounds and meters (tests). */
+    HeldRequests heldRequests() {
+        return held;
     }
 
     /** Stops serving: closes the listening socket and every connection. */
