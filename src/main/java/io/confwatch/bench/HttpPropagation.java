@@ -87,7 +87,7 @@ public final class HttpPropagation implements Scenario {
                         Locale.ROOT,
                         "%d changes per tenant and path after %d unmeasured; long poll: %d-entity p50 %.2f p99 %.2f ms,"
                                 + " %d-entity p50 %.2f p99 %.2f ms; watch: %d-entity p50 %.2f p99 %.2f ms, %d-entity"
-                                + " p50 %.2f p99 %.2f ms; %d not seen in 10 s",
+                                + " p50 %.2f p99 %.2f ms; not seen in 10 s: %d long polls, %d watch events",
                         samples,
                         warmup,
                         big,
@@ -102,7 +102,8 @@ public final class HttpPropagation implements Scenario {
                         SMALL,
                         wSmall.p50(),
                         wSmall.p99(),
-                        longPoll.lost + watch.lost));
+                        longPoll.lost,
+                        watch.lost));
         boolean complete = longPoll.lost == 0 && watch.lost == 0;
         double pollRatio = lpLarge.p50() / lpSmall.p50();
         double watchRatio = wLarge.p50() / wSmall.p50();
@@ -168,7 +169,11 @@ public final class HttpPropagation implements Scenario {
     private static double viaLongPoll(HttpClient http, int port, LongTaskTimer waiting, Writer writer, long value)
             throws Exception {
         long expected = writer.version + 1;
-        int before = waiting.activeTasks();
+        // The previous poll's wait may still be counted for a moment after its answer went out.
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (waiting.activeTasks() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(20_000);
+        }
         CompletableFuture<Long> answered = http.sendAsync(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tenants/" + writer.tenant
                                         + "?minVersion=" + expected + "&wait=" + TIMEOUT.toSeconds() + "s"))
@@ -181,8 +186,8 @@ public final class HttpPropagation implements Scenario {
                         ? System.nanoTime()
                         : -1L);
         // The request must be waiting on the worker before the commit, or it would measure a plain read.
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (waiting.activeTasks() <= before && System.nanoTime() < deadline) {
+        deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (waiting.activeTasks() == 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(20_000);
         }
         long committed = writer.change(value);
