@@ -40,7 +40,14 @@ public record BenchOptions(
         int httpRate) {
     /** Every scenario, in the order they run by default. */
     public static final List<String> ALL = List.of(
-            "propagation-idle", "delta-10k", "cold-start", "writer-tps", "hint-flood", "poll-mode", "http-reads");
+            "propagation-idle",
+            "delta-10k",
+            "cold-start",
+            "writer-tps",
+            "hint-flood",
+            "poll-mode",
+            "http-reads",
+            "http-propagation");
 
     /** Copies the lists. */
     public BenchOptions {

@@ -16,7 +16,8 @@ public final class BenchRunner {
             "writer-tps", new WriterTps(),
             "hint-flood", new HintFlood(),
             "poll-mode", new PollMode(),
-            "http-reads", new HttpReads());
+            "http-reads", new HttpReads(),
+            "http-propagation", new HttpPropagation());
 
     private BenchRunner() {}
 

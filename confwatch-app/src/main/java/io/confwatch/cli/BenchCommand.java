@@ -164,6 +164,9 @@ final class BenchCommand implements Cli.Command {
                                     --http-entities (20), full bodies, for --duration: p99 while reloadAll() runs
                                     back to back vs p99 at rest, and req/s of both (the client shares the CPUs);
                                     --http-rate R paces both phases to R req/s in all (default 0: unpaced)
+                  http-propagation  a one-row change reaching an HTTP client (commit returned -> body read whole) in a
+                                    --big-tenant (10000) entity tenant vs a 10-entity tenant, --samples/3 each: long
+                                    polls first, then a GET /watch stream; watch p50 against the long poll's
 
                 Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
                 2 on bad options.

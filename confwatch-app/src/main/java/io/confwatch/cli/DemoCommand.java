@@ -84,6 +84,7 @@ final class DemoCommand implements Cli.Command {
     private static void printIntro(PrintStream out, int port, UUID tenant, EmbeddedDatabase pg) {
         out.println();
         out.println("ConfWatch demo: the worker holds every tenant in memory and follows each write.");
+        out.println("  Watch:  http://localhost:" + port + "/   (the live page: every change as it lands)");
         out.println("  Look:   http://localhost:" + port + "/tenants/" + tenant);
         out.println("          http://localhost:" + port + "/status");
         out.println(

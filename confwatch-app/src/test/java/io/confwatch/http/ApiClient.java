@@ -26,6 +26,11 @@ final class ApiClient {
         this.base = URI.create("http://127.0.0.1:" + port);
     }
 
+    /** The port of the API this client talks to. */
+    int port() {
+        return base.getPort();
+    }
+
     /** GET {@code path} with {@code headers} (name, value, name, value, …). */
     HttpResponse<String> get(String path, String... headers) {
         return send("GET", path, headers);

@@ -43,7 +43,7 @@ class HttpApiTest {
     @Test
     void unknownRoute_anyMethod_answers404Json() {
         for (List<String> request : List.of(
-                List.of("GET", "/"),
+                List.of("GET", "/index.html"),
                 List.of("GET", "/nope"),
                 List.of("POST", "/nope"),
                 List.of("GET", "/tenants/" + UUID.randomUUID() + "/monitors"),

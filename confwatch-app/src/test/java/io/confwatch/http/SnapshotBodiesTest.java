@@ -34,20 +34,27 @@ class SnapshotBodiesTest {
     }
 
     @Test
-    void onChange_replacedOrRemoved_dropsTheBody() {
+    void onChange_replaced_keepsTheBodyAsTheBaseAndRemovedDropsIt() {
         TenantSnapshot old = Snapshots.withMonitor(tenant, 3, "eth");
         TenantSnapshot current = Snapshots.withMonitor(tenant, 4, "eth");
         bodies.of(old);
 
         bodies.onChange(new TenantChange(tenant, Optional.of(old), Optional.of(current)));
-        assertThat(bodies.size()).isZero();
-
-        bodies.of(current);
-        bodies.onChange(new TenantChange(tenant, Optional.of(old), Optional.of(current)));
         assertThat(bodies.size()).isEqualTo(1);
+        assertThat(bodies.of(current).json().toString()).contains("\"version\":4");
 
         bodies.onChange(new TenantChange(tenant, Optional.of(current), Optional.empty()));
         assertThat(bodies.size()).isZero();
+    }
+
+    @Test
+    void of_olderSnapshotRenderedLast_keepsTheNewerBody() {
+        TenantSnapshot newer = Snapshots.withMonitor(tenant, 5, "eth");
+        SnapshotBodies.Body held = bodies.of(newer);
+
+        bodies.of(Snapshots.withMonitor(tenant, 4, "eth"));
+
+        assertThat(bodies.of(newer)).isSameAs(held);
     }
 
     @Test

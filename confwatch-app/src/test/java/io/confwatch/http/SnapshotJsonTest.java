@@ -86,6 +86,53 @@ class SnapshotJsonTest {
         assertThat(SnapshotJson.tenantList(List.of()).toString()).isEqualTo("[]");
     }
 
+    @Test
+    void render_withPreviousRendering_isByteForByteAFreshRendering() {
+        Monitor kept = new Monitor(MONITOR, "m", "{\"networks\": [\"eth\"]}", AT, "alice");
+        Filter filter = new Filter(new UUID(0, 2), "f", "{\"expression\": \"x\"}", AT, "bob", MONITOR);
+        Trigger trigger = new Trigger(new UUID(0, 3), "t", "{\"type\": \"script\", \"path\": \"/x\"}", AT, "c");
+        SnapshotJson.Rendered before = SnapshotJson.render(snapshot(List.of(kept), List.of(filter), List.of()), null);
+        Monitor added = new Monitor(new UUID(0, 4), "n", "{\"networks\": [\"btc\"]}", AT, "dave");
+        TenantSnapshot after = snapshot(List.of(kept, added), List.of(), List.of(trigger));
+
+        SnapshotJson.Rendered patched = SnapshotJson.render(after, before);
+
+        assertThat(patched.json().toString())
+                .isEqualTo(SnapshotJson.snapshot(after).toString());
+        assertThat(spanText(patched, 0))
+                .isEqualTo(spanText(before, 0))
+                .startsWith("{\"id\"")
+                .endsWith("}");
+        assertThat(spanText(patched, 2)).contains("\"script\"");
+    }
+
+    @Test
+    void render_sharedEntity_isCopiedNotRenderedAgain() {
+        Monitor kept = new Monitor(MONITOR, "m", "{\"networks\": [\"eth\"]}", AT, "alice");
+        SnapshotJson.Rendered before = SnapshotJson.render(snapshot(List.of(kept), List.of(), List.of()), null);
+        // Forge the previous rendering's bytes for the shared instance: a copy shows up, a rendering would not.
+        String forged = before.json().toString().replace("\"alice\"", "\"ALICE\"");
+        SnapshotJson.Rendered doctored = new SnapshotJson.Rendered(
+                before.snapshot(), io.vertx.core.buffer.Buffer.buffer(forged), before.spans());
+
+        SnapshotJson.Rendered patched = SnapshotJson.render(snapshot(List.of(kept), List.of(), List.of()), doctored);
+        SnapshotJson.Rendered equalButNotSame = SnapshotJson.render(
+                snapshot(
+                        List.of(new Monitor(MONITOR, "m", "{\"networks\": [\"eth\"]}", AT, "alice")),
+                        List.of(),
+                        List.of()),
+                doctored);
+
+        assertThat(patched.json().toString()).contains("ALICE");
+        assertThat(equalButNotSame.json().toString()).contains("alice").doesNotContain("ALICE");
+    }
+
+    private static String spanText(SnapshotJson.Rendered rendered, int entity) {
+        int from = rendered.spans()[2 * entity];
+        int to = rendered.spans()[2 * entity + 1];
+        return rendered.json().getString(from, to);
+    }
+
     private static TenantSnapshot snapshot(List<Monitor> monitors, List<Filter> filters, List<Trigger> triggers) {
         return new TenantSnapshot(
                 TENANT, "acme \"quoted\"", "trial", 12, AT, AT, monitors, filters, triggers, List.of());

@@ -60,7 +60,8 @@ class StatusRoutesTest {
                         "lastSweepAt",
                         "lastFullReloadAt",
                         "failingTenants",
-                        "invalidEntities");
+                        "invalidEntities",
+                        "http");
         assertThat(status.get("version").asText()).isEqualTo(BuildInfo.version());
         assertThat(status.get("workerId").asText()).isEqualTo("http-test");
         assertThat(status.get("mode").asText()).isEqualTo("listen");

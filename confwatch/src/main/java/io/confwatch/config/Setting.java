@@ -55,6 +55,18 @@ public enum Setting {
             "none",
             "Bearer token for `/admin/*` (at least 16 characters, no spaces). Without it the admin routes "
                     + "answer 403, except in embedded mode. Never logged or shown in errors."),
+    CONFWATCH_WATCH_MAX_STREAMS(
+            "256", null, "Open `GET /watch` streams at most (1–100000); one more is answered 503 with `Retry-After`."),
+    CONFWATCH_WATCH_BUFFER_KIB(
+            "1024",
+            null,
+            "Bytes (in KiB, 16–1048576) a `GET /watch` stream may have queued unsent; a consumer that lets it fill is "
+                    + "cut off (it reconnects and resumes). A larger event still goes out whole."),
+    CONFWATCH_MAX_LONG_POLLS(
+            "1000",
+            null,
+            "Snapshot requests waiting at once for a version (`?minVersion=N&wait=…`, 1–100000); one more is answered "
+                    + "503 with `Retry-After`."),
     CONFWATCH_MODE(
             "listen",
             null,

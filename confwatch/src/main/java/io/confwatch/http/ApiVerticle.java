@@ -15,6 +15,8 @@ final class ApiVerticle extends VerticleBase {
     private final int port;
     private final boolean adminOpenWithoutToken;
     private final SnapshotBodies bodies;
+    private final HeldRequests held;
+    private final WatchHub hub;
     private HttpServer server;
 
     ApiVerticle(
@@ -22,17 +24,21 @@ final class ApiVerticle extends VerticleBase {
             HttpSettings settings,
             int port,
             boolean adminOpenWithoutToken,
-            SnapshotBodies bodies) {
+            SnapshotBodies bodies,
+            HeldRequests held,
+            WatchHub hub) {
         this.confWatch = confWatch;
         this.settings = settings;
         this.port = port;
         this.adminOpenWithoutToken = adminOpenWithoutToken;
         this.bodies = bodies;
+        this.held = held;
+        this.hub = hub;
     }
 
     @Override
     public Future<?> start() {
-        Router router = routes(vertx, confWatch, settings, adminOpenWithoutToken, bodies);
+        Router router = routes(vertx, confWatch, settings, adminOpenWithoutToken, bodies, held, hub);
         server = vertx.createHttpServer(
                         new HttpServerOptions().setHost(settings.host()).setPort(port))
                 .requestHandler(router);
@@ -45,13 +51,17 @@ final class ApiVerticle extends VerticleBase {
             ConfWatch confWatch,
             HttpSettings settings,
             boolean adminOpenWithoutToken,
-            SnapshotBodies bodies) {
+            SnapshotBodies bodies,
+            HeldRequests held,
+            WatchHub hub) {
         Router router = Router.router(vertx);
         JsonErrors.install(router);
         new HealthRoutes(confWatch).mount(router);
-        new StatusRoutes(confWatch).mount(router);
+        new PageRoute().mount(router);
+        new StatusRoutes(confWatch, held).mount(router);
         new MetricsRoute(confWatch).mount(router);
-        new TenantRoutes(confWatch, bodies).mount(router);
+        new TenantRoutes(confWatch, bodies, held).mount(router);
+        new WatchRoutes(confWatch, bodies, held, hub).mount(router);
         new AdminRoutes(confWatch, settings, adminOpenWithoutToken).mount(router);
         return router;
     }

@@ -29,12 +29,17 @@ public final class HttpApi {
 
     private final Vertx vertx;
     private final SnapshotBodies bodies;
+    private final WatchHub hub;
+    private final HeldRequests held;
     private final String deployment;
     private final int actualPort;
 
-    private HttpApi(Vertx vertx, SnapshotBodies bodies, String deployment, int actualPort) {
+    private HttpApi(
+            Vertx vertx, SnapshotBodies bodies, WatchHub hub, HeldRequests held, String deployment, int actualPort) {
         this.vertx = vertx;
         this.bodies = bodies;
+        this.hub = hub;
+        this.held = held;
         this.deployment = deployment;
         this.actualPort = actualPort;
     }
@@ -56,18 +61,21 @@ public final class HttpApi {
             throw new IllegalArgumentException("instances must be at least 1: " + instances);
         }
         Vertx vertx = confWatch.vertx();
-        SnapshotBodies bodies = new SnapshotBodies();
-        confWatch.addListener(bodies::onChange);
+        Parts parts = Parts.of(confWatch, settings);
+        SnapshotBodies bodies = parts.bodies();
+        HeldRequests held = parts.held();
+        WatchHub hub = parts.hub();
         // Port 0 would give each instance a port of its own; a negative port is Vert.x's "one free port, shared".
         int port = settings.port() == 0 && instances > 1 ? -SHARED_FREE_PORTS.incrementAndGet() : settings.port();
         List<ApiVerticle> started = new CopyOnWriteArrayList<>();
         Supplier<ApiVerticle> verticle = () -> {
-            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies);
+            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies, held, hub);
             started.add(api);
             return api;
         };
         return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
-                .map(id -> new HttpApi(vertx, bodies, id, started.get(0).actualPort()))
+                .map(id ->
+                        new HttpApi(vertx, bodies, hub, held, id, started.get(0).actualPort()))
                 .onSuccess(api -> log.info(
                         "HTTP API listening on {}:{} ({} event loop{}; admin routes {})",
                         settings.host(),
@@ -88,9 +96,29 @@ public final class HttpApi {
     public static Router router(ConfWatch confWatch, HttpSettings settings) {
         requireNonNull(confWatch, "confWatch");
         requireNonNull(settings, "settings");
-        SnapshotBodies bodies = new SnapshotBodies();
-        confWatch.addListener(bodies::onChange);
-        return ApiVerticle.routes(confWatch.vertx(), confWatch, settings, /* adminOpenWithoutToken= */ false, bodies);
+        Parts parts = Parts.of(confWatch, settings);
+        return ApiVerticle.routes(
+                confWatch.vertx(),
+                confWatch,
+                settings,
+                /* adminOpenWithoutToken= */ false,
+                parts.bodies(),
+                parts.held(),
+                parts.hub());
+    }
+
+    /** What the routes of one API share: the rendered bodies, the bounds on held requests, the watch hub. */
+    private record Parts(SnapshotBodies bodies, HeldRequests held, WatchHub hub) {
+        static Parts of(ConfWatch confWatch, HttpSettings settings) {
+            SnapshotBodies bodies = new SnapshotBodies();
+            confWatch.addListener(bodies::onChange);
+            HeldRequests held = new HeldRequests(settings, confWatch.meterRegistry());
+            WatchHub hub = new WatchHub(confWatch::snapshot, WatchHub.REMOVAL_LOG);
+            // Listen first, then number what is held: a change in between is reconciled twice, harmlessly.
+            confWatch.addListener(change -> hub.reconcile(change.tenant()));
+            confWatch.tenants().forEach(snapshot -> hub.reconcile(snapshot.tenant()));
+            return new Parts(bodies, held, hub);
+        }
     }
 
     /** The port the API listens on: the configured one, or the free one picked for port 0. */
@@ -98,9 +126,15 @@ public final class HttpApi {
         return actualPort;
     }
 
+    /** The held requests' bounds and meters (tests). */
+    HeldRequests heldRequests() {
+        return held;
+    }
+
     /** Stops serving: closes the listening socket and every connection. */
     public Future<Void> close() {
         bodies.close();
+        hub.close();
         return vertx.undeploy(deployment);
     }
 }

@@ -57,7 +57,7 @@ final class JsonOutput {
     }
 
     /** Appends to a buffer; Jackson's generator does its own buffering, so single bytes are rare. */
-    private static final class BufferOutputStream extends OutputStream {
+    static final class BufferOutputStream extends OutputStream {
         private final Buffer buffer;
 
         BufferOutputStream(Buffer buffer) {

@@ -7,17 +7,30 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rendered JSON of the latest snapshot served per tenant, so a snapshot is serialized once however often it is read.
+ * The rendered JSON of the latest snapshot served per tenant, so a snapshot is serialized once however often it is read
+ * (by {@code GET /tenants/{id}}, its long polls and every {@code GET /watch} stream alike).
  *
  * <p>An entry is used only for the very snapshot instance it was rendered from (an identity check), so it can never be
  * stale: a replaced snapshot, even one of the same version rewritten by a forced reload, simply misses and is rendered
- * anew. Keyed by tenant, the map holds at most one body per tenant ever requested; {@link #onChange} drops a body as
- * soon as its snapshot is replaced or removed, so bytes of deleted tenants do not linger. A plain map rather than a
- * weak-keyed Caffeine cache keeps Caffeine in {@code ConfigCache} only.
+ * anew. The replaced rendering is kept until then: the new one copies the bytes of every entity the two snapshots share
+ * ({@link SnapshotJson#render}), so a one-row change costs one entity's rendering and a copy. Keyed by tenant, the map
+ * holds at most one body per tenant ever requested; {@link #onChange} drops a body as soon as its tenant is removed, so
+ * bytes of deleted tenants do not linger. A plain map rather than a weak-keyed Caffeine cache keeps Caffeine in
+ * {@code ConfigCache} only.
  */
 final class SnapshotBodies {
     /** A snapshot, its JSON and its {@code ETag}. */
-    record Body(TenantSnapshot snapshot, Buffer json, String etag) {}
+    record Body(SnapshotJson.Rendered rendered, String etag) {
+        /** The snapshot rendered. */
+        TenantSnapshot snapshot() {
+            return rendered.snapshot();
+        }
+
+        /** Its JSON. */
+        Buffer json() {
+            return rendered.json();
+        }
+    }
 
     private final ConcurrentHashMap<UUID, Body> bodies = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -28,23 +41,24 @@ final class SnapshotBodies {
         if (held != null && held.snapshot() == snapshot) {
             return held;
         }
-        Body fresh = new Body(snapshot, SnapshotJson.snapshot(snapshot), EntityTags.of(snapshot.version()));
+        Body fresh = new Body(
+                SnapshotJson.render(snapshot, held == null ? null : held.rendered()),
+                EntityTags.of(snapshot.version()));
         if (!closed) {
-            // Two requests racing on a replacement may store the older body last; the next request re-renders.
-            bodies.put(snapshot.tenant(), fresh);
+            // Keep the newest: two requests racing on a replacement must not leave the older body to serve as the base.
+            bodies.merge(
+                    snapshot.tenant(),
+                    fresh,
+                    (old, mine) -> old.snapshot().version() > mine.snapshot().version() ? old : mine);
         }
         return fresh;
     }
 
-    /** Forgets the body of a snapshot that was replaced or removed. */
+    /** Forgets the body of a tenant that was removed; a replaced one stays as the base of its successor's rendering. */
     void onChange(TenantChange change) {
-        bodies.computeIfPresent(
-                change.tenant(),
-                (tenant, body) -> change.current()
-                                .filter(current -> current == body.snapshot())
-                                .isPresent()
-                        ? body
-                        : null);
+        if (change.isRemoval()) {
+            bodies.remove(change.tenant());
+        }
     }
 
     /** How many bodies are held. */

@@ -24,6 +24,11 @@ final class StatusJson {
 
     /** The {@code /status} body. */
     static Buffer write(WorkerStatus status) {
+        return write(status, null);
+    }
+
+    /** The {@code /status} body with an {@code http} section on {@code held} (left out when null). */
+    static Buffer write(WorkerStatus status, HeldRequests held) {
         int sizeHint = 1024
                 + 160
                         * (status.failingTenants().size()
@@ -44,6 +49,9 @@ final class StatusJson {
             JsonOutput.instant(json, "lastFullReloadAt", status.lastFullReloadAt());
             failures(json, status.failingTenants());
             invalid(json, status.invalidEntities());
+            if (held != null) {
+                http(json, held);
+            }
             json.writeEndObject();
         });
     }
@@ -85,6 +93,25 @@ final class StatusJson {
         JsonOutput.instant(json, "deafSince", listener.deafSince());
         json.writeNumberField("deafForMs", listener.deafFor(Instant.now()).toMillis());
         json.writeStringField("lastError", listener.lastError());
+        json.writeEndObject();
+    }
+
+    private static void http(JsonGenerator json, HeldRequests held) throws IOException {
+        json.writeObjectFieldStart("http");
+        json.writeObjectFieldStart("watch");
+        json.writeNumberField("streams", held.watchStreams.held());
+        json.writeNumberField("maxStreams", held.watchStreams.limit());
+        json.writeNumberField("bufferBytes", held.watchBufferBytes);
+        json.writeNumberField("eventsSent", (long) held.eventsSent());
+        json.writeNumberField("cutOff", (long) held.watchCutOff.count());
+        json.writeNumberField("rejected", (long) held.watchRejected.count());
+        json.writeNumberField("resets", (long) held.watchResets.count());
+        json.writeEndObject();
+        json.writeObjectFieldStart("longPolls");
+        json.writeNumberField("waiting", held.longPolls.held());
+        json.writeNumberField("max", held.longPolls.limit());
+        json.writeNumberField("rejected", (long) held.longPollsRejected.count());
+        json.writeEndObject();
         json.writeEndObject();
     }
 

@@ -11,9 +11,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class StatusRoutes {
     private final ConfWatch confWatch;
+    private final HeldRequests held;
 
-    StatusRoutes(ConfWatch confWatch) {
+    StatusRoutes(ConfWatch confWatch, HeldRequests held) {
         this.confWatch = confWatch;
+        this.held = held;
     }
 
     /** Adds {@code /status} to {@code router}. */
@@ -24,7 +26,7 @@ final class StatusRoutes {
 
     private void status(RoutingContext rc) {
         rc.vertx()
-                .executeBlocking(() -> StatusJson.write(confWatch.status()), /* ordered= */ false)
+                .executeBlocking(() -> StatusJson.write(confWatch.status(), held), /* ordered= */ false)
                 .onSuccess(body -> Responses.uncachedJson(rc, 200, body))
                 .onFailure(rc::fail);
     }

@@ -28,6 +28,8 @@ final class TenantRoutes {
 
     private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+    /** What a refused long poll is told to wait: a waiting slot frees up as soon as any wait ends. */
+    static final CharSequence RETRY_AFTER_SECONDS = HttpHeaders.createOptimized("1");
     /** The 404 body for a tenant shard {@code owner} owns, not this one (DESIGN §4.4a). */
     static Buffer otherShard(int owner) {
         return JsonOutput.write(json -> {
@@ -43,10 +45,12 @@ final class TenantRoutes {
     private final ConfWatch confWatch;
     private final SnapshotBodies bodies;
     private final LongTaskTimer longPolls;
+    private final HeldRequests held;
 
-    TenantRoutes(ConfWatch confWatch, SnapshotBodies bodies) {
+    TenantRoutes(ConfWatch confWatch, SnapshotBodies bodies, HeldRequests held) {
         this.confWatch = confWatch;
         this.bodies = bodies;
+        this.held = held;
         this.longPolls = LongTaskTimer.builder(LONG_POLLS)
                 .description("Snapshot requests waiting for a tenant version (?minVersion=N&wait=…)")
                 .register(confWatch.registry());
@@ -96,11 +100,24 @@ final class TenantRoutes {
     }
 
     private void await(RoutingContext rc, UUID tenant, LongPoll poll) {
+        if (!held.longPolls.tryAcquire()) {
+            held.longPollsRejected.increment();
+            rc.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            Responses.error(
+                    rc,
+                    503,
+                    "too many requests waiting for a version (CONFWATCH_MAX_LONG_POLLS=" + held.longPolls.limit()
+                            + "); retry shortly");
+            return;
+        }
         Context context = rc.vertx().getOrCreateContext();
         LongTaskTimer.Sample waiting = longPolls.start();
         CompletableFuture<Optional<TenantSnapshot>> arrival =
                 confWatch.awaitVersion(tenant, poll.minVersion(), poll.maxWait());
-        arrival.whenComplete((snapshot, error) -> waiting.stop());
+        arrival.whenComplete((snapshot, error) -> {
+            waiting.stop();
+            held.longPolls.release();
+        });
         // The client gave up: stop waiting for it rather than holding the waiter until the timeout.
         rc.response().closeHandler(v -> arrival.cancel(false));
         if (rc.response().closed()) {
