@@ -21,7 +21,7 @@ class WorkerConfigTest {
         ListenerSettings listener = WorkerConfig.defaults().listener();
 
         assertThat(listener.heartbeatInterval().plus(listener.heartbeatTimeout()))
-                .isEqualTo(Duration.ofSeconds(8))
+                .isEqualTo(Duration.ofSeconds(7))
                 .isLessThanOrEqualTo(Duration.ofSeconds(10));
         assertThat(listener.reconnectMaxBackoff())
                 .isLessThan(listener.probeInterval().plus(listener.probeTimeout()));
@@ -42,7 +42,7 @@ class WorkerConfigTest {
                 .isEqualTo(new ListenerSettings(
                         "confwatch_changes",
                         Duration.ofSeconds(5),
-                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(2),
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(5),
                         Duration.ofMillis(250),

@@ -82,10 +82,10 @@ public enum Setting {
     CONFWATCH_HEARTBEAT_INTERVAL(
             "5s", null, "How often the listener connection runs a cheap query to prove it is alive."),
     CONFWATCH_HEARTBEAT_TIMEOUT(
-            "3s",
+            "2s",
             null,
             "How long the heartbeat query may go unanswered before the listener counts as dead and is rebuilt; "
-                    + "heartbeat interval + timeout (8 s) bounds how long a half-open connection goes unnoticed."),
+                    + "heartbeat interval + timeout (7 s) bounds how long a half-open connection goes unnoticed."),
     CONFWATCH_PROBE_INTERVAL("10s", null, "How often the worker NOTIFYs itself to prove notifications still arrive."),
     CONFWATCH_PROBE_TIMEOUT(
             "5s",
