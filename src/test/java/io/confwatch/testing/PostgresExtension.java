@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Gives each test class its own real PostgreSQL database with the migrations applied, injected as a
  * {@link TestDatabase} parameter. The server is {@code CONFWATCH_TEST_DATABASE_URL} when set (a
- * {@code postgresql://} URI of a role that may create databases), else one embedded server started once per run.
+ * {@code postgresql://} URI of a role that may create databases), else one embedded server started once per run. In a
+ * run of the {@link PostgresMatrix} the server must be the major it names, or every test fails at start.
  */
 public final class PostgresExtension implements BeforeAllCallback, ParameterResolver {
     /** Environment variable naming an external server for the tests. */
@@ -81,11 +82,37 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
 
         static Server start() {
             String url = System.getenv(EXTERNAL_URL);
+            Server server;
             if (url != null && !url.isBlank()) {
-                return new Server(parse(url), null);
+                server = new Server(parse(url), null);
+            } else {
+                EmbeddedPostgres pg = EmbeddedPostgres.start(/* durable= */ false);
+                server = new Server(new JdbcTarget("127.0.0.1", pg.port(), "postgres", pg.user(), "", "disable"), pg);
             }
-            EmbeddedPostgres pg = EmbeddedPostgres.start(/* durable= */ false);
-            return new Server(new JdbcTarget("127.0.0.1", pg.port(), "postgres", pg.user(), "", "disable"), pg);
+            PostgresMatrix.major().ifPresent(server::requireMajor);
+            return server;
+        }
+
+        /** The server's {@code server_version_num}, e.g. 170006. */
+        public int versionNum() {
+            try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
+                    Statement s = c.createStatement();
+                    var rs = s.executeQuery("select current_setting('server_version_num')::int")) {
+                rs.next();
+                return rs.getInt(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the server's version: " + e.getMessage(), e);
+            }
+        }
+
+        private void requireMajor(int major) {
+            int versionNum = versionNum();
+            if (versionNum / 10000 != major) {
+                close();
+                throw new IllegalStateException("the PostgreSQL matrix run for " + major + " (" + PostgresMatrix.MAJOR
+                        + ") got a server of version " + versionNum + ": the pom's matrix execution must put that "
+                        + "major's embedded binaries on the classpath in place of the default ones");
+            }
         }
 
         /** The embedded server, or null when the tests use an external one. */
