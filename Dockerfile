@@ -13,8 +13,12 @@ FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /build
 
 # Dependencies and plugins from the pom alone: this layer is rebuilt only when pom.xml changes.
+# resolve-plugins + resolve, not go-offline: go-offline also fetches the optional dependencies of
+# dependencies (Vert.x Web's optional auth modules), which the build never uses and a mirror that
+# carries only what builds use does not have.
 COPY pom.xml ./
-RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
+RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve-plugins \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:resolve
 
 # The sources, and sql/ (the migrations are packaged into the jar).
 COPY sql/ sql/

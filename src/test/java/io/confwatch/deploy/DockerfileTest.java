@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * There is no Docker engine in CI: these checks keep the Dockerfile in step with the build it packages (the pom's jar
- * name and Java release, the commands, the default HTTP port) and with what DESIGN §7b asks of the image.
+ * These checks keep the Dockerfile in step with the build it packages (the pom's jar name and Java release, the
+ * commands, the default HTTP port) and with what DESIGN §7b asks of the image, with or without a Docker engine; the
+ * image itself is built and run in {@code io.confwatch.image.ImageTest}.
  */
 class DockerfileTest {
     private static final Pattern PINNED_TAG = Pattern.compile("[^:@]+:[0-9]+\\.[0-9]+[^:@ ]*");
@@ -57,14 +58,18 @@ class DockerfileTest {
     @Test
     void build_dependenciesCachedFromThePomAloneBeforeTheSources() {
         int copyPom = indexOf("COPY", "pom.xml ./");
-        int goOffline = indexOf("RUN", "dependency-plugin:3.8.1:go-offline");
+        int resolveDependencies = indexOf("RUN", "dependency-plugin:3.8.1:resolve-plugins");
+        Instruction resolve = instructions.get(resolveDependencies);
         int copySources = indexOf("COPY", "src/ src/");
         int packaging = indexOf("RUN", "mvn -B -DskipTests package");
 
-        assertThat(copyPom).isLessThan(goOffline);
-        assertThat(goOffline).isLessThan(copySources);
+        assertThat(resolve.arguments())
+                .contains("dependency-plugin:3.8.1:resolve")
+                .doesNotContain("go-offline");
+        assertThat(copyPom).isLessThan(resolveDependencies);
+        assertThat(resolveDependencies).isLessThan(copySources);
         assertThat(copySources).isLessThan(packaging);
-        assertThat(instructions.subList(0, goOffline))
+        assertThat(instructions.subList(0, resolveDependencies))
                 .filteredOn(instruction -> instruction.keyword().equals("COPY"))
                 .extracting(Instruction::arguments)
                 .containsExactly("pom.xml ./");
