@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.WorkerStatus;
-import io.confwatch.testing.PostgresMatrix;
 import io.confwatch.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +13,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The LISTEN backend is ended by the server ({@code pg_terminate_backend}): a failover, an admin, a pooler. */
-@Tag(PostgresMatrix.TAG)
 class ListenerTerminatedTest {
     /** Reconnect (≤ 1 s backoff) plus the catch-up sweep and a read, with room for a slow CI machine. */
     private static final Duration BOUND = Duration.ofSeconds(10);
