@@ -12,14 +12,16 @@
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /build
 
-# Dependencies and plugins from the poms alone: this layer is rebuilt only when a pom changes. The modules' own
-# artifacts (io.confwatch) are built below, not downloaded.
+# Dependencies and plugins from the poms alone: this layer is rebuilt only when a pom changes. Packaging the poms
+# alone (every module an empty jar) fetches what the real build uses and resolves the modules' dependencies on each
+# other inside the reactor (dependency:go-offline would also fetch optional dependencies no build uses, and cannot
+# resolve the reactor's own unbuilt artifacts).
 COPY pom.xml ./
 COPY confwatch/pom.xml confwatch/
 COPY confwatch-embedded/pom.xml confwatch-embedded/
 COPY confwatch-testing/pom.xml confwatch-testing/
 COPY confwatch-app/pom.xml confwatch-app/
-RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline -DexcludeGroupIds=io.confwatch
+RUN mvn -B -q -DskipTests package
 
 # The sources, and sql/ (the migrations are packaged into the library's jar).
 COPY sql/ sql/

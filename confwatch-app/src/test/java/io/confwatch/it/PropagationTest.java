@@ -14,6 +14,7 @@ import io.confwatch.model.EntityKind;
 import io.confwatch.model.Filter;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
+import io.confwatch.testing.PostgresMatrix;
 import io.confwatch.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -23,12 +24,14 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every kind of write an outside tool makes reaches the worker's snapshots through the notifications alone. */
+@Tag(PostgresMatrix.TAG)
 @ExtendWith(PostgresExtension.class)
 class PropagationTest {
     private static ConfWatch confWatch;

@@ -7,11 +7,14 @@ import io.confwatch.ConfWatch;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.testing.PostgresExtension;
+import io.confwatch.testing.PostgresMatrix;
 import io.confwatch.testing.TestDatabase;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag(PostgresMatrix.TAG)
 @ExtendWith(PostgresExtension.class)
 class SelfProbeTest {
 

@@ -39,6 +39,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final List<String> serverArgs;
     private final boolean dropPrivileges;
     private volatile Process server;
+    private volatile String version = "unknown";
 
     private EmbeddedPostgres(
             Path home, Path dataDir, Path logFile, int port, List<String> serverArgs, boolean dropPrivileges) {
@@ -102,8 +103,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     "-E",
                     "UTF8",
                     "--locale=C",
-                    "--no-sync",
-                    "--no-instructions");
+                    // Not --no-instructions: PostgreSQL 13's initdb refuses it; the hint goes to the log file.
+                    "--no-sync");
             int port = freePort();
             List<String> serverArgs = new ArrayList<>(List.of(
                     "-D", dataDir.toString(),
@@ -132,7 +133,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             pg.launch();
             log.info(
                     "Embedded PostgreSQL {} started in {} ms on 127.0.0.1:{} (data {}, log {}{})",
-                    io.confwatch.config.BuildInfo.postgresBinariesVersion(),
+                    pg.version,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     port,
                     dataDir,
@@ -269,7 +270,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 throw new IllegalStateException(
                         "the embedded PostgreSQL exited with " + server.exitValue() + ":\n" + tail(logFile));
             }
-            try (Connection ignored = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, "")) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, "");
+                    Statement s = c.createStatement();
+                    var rs = s.executeQuery("select current_setting('server_version')")) {
+                rs.next();
+                version = rs.getString(1);
                 return;
             } catch (SQLException e) {
                 last = e;

