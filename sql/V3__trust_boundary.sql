@@ -372,11 +372,37 @@ $$;
 
 -- A filter's monitor belongs to the filter's tenant. The foreign key is added NOT VALID (checked for
 -- every new or changed row from now on, no scan), existing violations are cleared, then it is
--- validated. V1's foreign key on monitor_id alone stays: it sets monitor_id to null when the monitor
--- is deleted. Checked at commit (initially deferred): RI triggers fire in the order of their names,
--- which follow OIDs as text, so an immediate check could run before V1's set-null and refuse the
--- delete; and a transaction can move a monitor and its filters to another tenant together.
+-- validated. Deferrable (initially immediate), so a transaction can move a monitor and its filters to
+-- another tenant together after `set constraints confwatch.filters_monitor_same_tenant_fkey deferred`.
+-- Deleting a monitor still sets its filters' monitor_id to null, now before the row goes
+-- (monitors_unlink_filters): V1's foreign key does that too, but RI triggers fire in the order of
+-- their names, which carry OIDs as text, so this key's check could run before V1's set-null and
+-- refuse the delete. Not initially deferred: a pending check at commit would make `alter table ...
+-- enable trigger` fail in a transaction that deleted monitors.
 create unique index if not exists monitors_id_tenant_id_key on confwatch.monitors (id, tenant_id);
+
+grant select, update (monitor_id) on confwatch.filters to confwatch_owner;
+
+create or replace function confwatch.monitors_unlink_filters() returns trigger
+    language plpgsql
+    security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    update confwatch.filters f
+       set monitor_id = null
+     where f.monitor_id = old.id;
+    return old;
+end
+$$;
+
+alter function confwatch.monitors_unlink_filters() owner to confwatch_owner;
+revoke all on function confwatch.monitors_unlink_filters() from public;
+
+drop trigger if exists monitors_unlink_filters on confwatch.monitors;
+create trigger monitors_unlink_filters
+    before delete on confwatch.monitors
+    for each row execute function confwatch.monitors_unlink_filters();
 
 do $$
 begin
@@ -385,7 +411,7 @@ begin
                       and conrelid = 'confwatch.filters'::pg_catalog.regclass) then
         alter table confwatch.filters add constraint filters_monitor_same_tenant_fkey
             foreign key (monitor_id, tenant_id) references confwatch.monitors (id, tenant_id)
-            deferrable initially deferred
+            deferrable initially immediate
             not valid;
     end if;
 end

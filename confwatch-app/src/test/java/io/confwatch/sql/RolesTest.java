@@ -42,6 +42,7 @@ class RolesTest {
             "select confwatch.tenants_notify()",
             "select confwatch.entities_stamp()",
             "select confwatch.entities_log()",
+            "select confwatch.monitors_unlink_filters()",
             "select confwatch.purge_changes('0 seconds')");
 
     private static RoleLogins logins;
