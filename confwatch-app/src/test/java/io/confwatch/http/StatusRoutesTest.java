@@ -54,6 +54,7 @@ class StatusRoutesTest {
                         "shard",
                         "ready",
                         "embeddedDatabase",
+                        "database",
                         "listener",
                         "tenants",
                         "staleTenants",
@@ -72,6 +73,12 @@ class StatusRoutesTest {
         assertThat(status.get("staleTenants").asInt()).isZero();
         assertThat(status.get("failingTenants").isArray()).isTrue();
         assertThat(status.get("failingTenants")).isEmpty();
+
+        JsonNode database = status.get("database");
+        assertThat(fieldNames(database)).containsExactly("sslmode", "encrypted", "verified", "clientCertificate");
+        // The shared test server has no TLS: whatever the mode, the connections are plain and prove nothing.
+        assertThat(database.get("encrypted").asBoolean(true)).isFalse();
+        assertThat(database.get("verified").asText()).isEqualTo("none");
 
         JsonNode listener = status.get("listener");
         assertThat(fieldNames(listener))
