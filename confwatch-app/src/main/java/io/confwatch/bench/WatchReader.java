@@ -59,29 +59,34 @@ final class WatchReader implements AutoCloseable {
         byte[] buffer = new byte[1 << 16];
         byte[] line = new byte[HEAD_BYTES];
         int lineLength = 0;
-        boolean lineStart = true;
-        boolean blankPending = false;
+        boolean eventPending = false;
         String event = null;
         String head = null;
         try {
             int n;
             while ((n = body.read(buffer)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    byte b = buffer[i];
-                    if (b != '\n') {
-                        if (lineLength < HEAD_BYTES) {
-                            line[lineLength] = b;
-                        }
-                        lineLength++;
-                        lineStart = false;
-                        continue;
+                int i = 0;
+                while (i < n) {
+                    // A tight scan to the end of the line: a snapshot's data line is megabytes, its head is all we
+                    // need.
+                    int newline = i;
+                    while (newline < n && buffer[newline] != '\n') {
+                        newline++;
                     }
-                    if (lineStart && blankPending) {
-                        // A blank line: the event is complete.
-                        finish(event, head);
+                    int keep = Math.min(newline - i, HEAD_BYTES - Math.min(lineLength, HEAD_BYTES));
+                    System.arraycopy(buffer, i, line, Math.min(lineLength, HEAD_BYTES), keep);
+                    lineLength += newline - i;
+                    if (newline == n) {
+                        break;
+                    }
+                    i = newline + 1;
+                    if (lineLength == 0) {
+                        if (eventPending) {
+                            finish(event, head);
+                        }
                         event = null;
                         head = null;
-                        blankPending = false;
+                        eventPending = false;
                         continue;
                     }
                     String text = new String(line, 0, Math.min(lineLength, HEAD_BYTES), StandardCharsets.UTF_8);
@@ -90,9 +95,8 @@ final class WatchReader implements AutoCloseable {
                     } else if (text.startsWith("data: ")) {
                         head = text;
                     }
-                    blankPending = true;
+                    eventPending = true;
                     lineLength = 0;
-                    lineStart = true;
                 }
             }
         } catch (IOException e) {

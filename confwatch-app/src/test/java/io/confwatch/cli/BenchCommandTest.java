@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
     @Test
-    void parse_noOptions_defaultsWithHttpReadsLast() {
+    void parse_noOptions_defaultsWithTheHttpScenariosLast() {
         BenchOptions options = BenchCommand.parse(List.of());
         assertThat(options).isEqualTo(BenchOptions.defaults());
-        assertThat(options.scenarios()).endsWith("http-reads");
+        assertThat(options.scenarios()).endsWith("http-reads", "http-propagation");
         assertThat(options.httpTenants()).isEqualTo(1_000);
         assertThat(options.httpEntities()).isEqualTo(20);
         assertThat(options.connections()).isEqualTo(16);
