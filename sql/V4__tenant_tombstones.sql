@@ -1,7 +1,7 @@
 -- ConfWatch version 4: a tenant id's versions never repeat, even after the change-log retention has
 -- purged the rows of a deleted tenant.
 --
--- Requires V1__schema.sql and V2__change_tracking.sql (and V3 where present). Flyway runs this file as
+-- Requires V1__schema.sql, V2__change_tracking.sql and V3__trust_boundary.sql (the owner role). Flyway runs this file as
 -- db/migration/V4__tenant_tombstones.sql. To apply it by hand, in one transaction:
 --
 --     psql -v ON_ERROR_STOP=1 -1 -f sql/V4__tenant_tombstones.sql
@@ -63,6 +63,12 @@ $$;
 
 revoke execute on function confwatch.tenants_tombstone() from public;
 revoke execute on function confwatch.tenants_renumber() from public;
+
+-- The functions that keep versions belong to confwatch_owner (V3, the trust boundary): these two join them, with
+-- the rights on the tombstones they need; writers get none.
+alter function confwatch.tenants_tombstone() owner to confwatch_owner;
+alter function confwatch.tenants_renumber() owner to confwatch_owner;
+grant select, insert, update on confwatch.tenant_tombstones to confwatch_owner;
 
 drop trigger if exists tenants_tombstone on confwatch.tenants;
 create trigger tenants_tombstone

@@ -38,6 +38,29 @@ class ConfigCacheTest {
     }
 
     @Test
+    void install_readBeganBeforeTheTenantWasDropped_refused() {
+        cache.install(withMonitor(tenant, 1, "a"), false);
+        long readBegan = cache.generation();
+        cache.remove(tenant);
+
+        assertThat(cache.install(withMonitor(tenant, 2, "slow"), ConfigCache.Replace.IF_NEWER, readBegan))
+                .isEqualTo(ConfigCache.Outcome.DROPPED_SINCE);
+        assertThat(cache.get(tenant)).isEmpty();
+        assertThat(cache.install(withMonitor(tenant, 3, "later"), ConfigCache.Replace.IF_NEWER, cache.generation()))
+                .isEqualTo(ConfigCache.Outcome.ADDED);
+    }
+
+    @Test
+    void install_rewound_replacesAHigherVersionWithOtherContent() {
+        cache.install(withMonitor(tenant, 5, "lost"), false);
+
+        assertThat(cache.install(
+                        withMonitor(tenant, 3, "restored"), ConfigCache.Replace.IF_DIFFERENT, cache.generation()))
+                .isEqualTo(ConfigCache.Outcome.REPLACED);
+        assertThat(cache.get(tenant).orElseThrow().version()).isEqualTo(3);
+    }
+
+    @Test
     void install_sameVersionOtherContent_replacesOnlyWhenForced() {
         cache.install(withMonitor(tenant, 3, "a"), false);
         assertThat(cache.install(withMonitor(tenant, 3, "b"), false)).isEqualTo(ConfigCache.Outcome.KEPT);
