@@ -309,10 +309,7 @@ public final class ConfWatch implements AutoCloseable {
      * refused to start (see {@link #awaitReady}); dependents never run on an event-loop thread.
      */
     public CompletableFuture<Void> whenReady() {
-        return worker.ready()
-                .toCompletionStage()
-                .toCompletableFuture()
-                .whenCompleteAsync((v, error) -> {}, CALLBACKS);
+        return worker.ready().toCompletionStage().toCompletableFuture().whenCompleteAsync((v, error) -> {}, CALLBACKS);
     }
 
     /** Whether a tenant belongs to this worker's shard. */

@@ -139,8 +139,7 @@ public final class ConfigCache implements AutoCloseable {
                         case IF_NEWER_OR_REWRITTEN ->
                             newer || next.version() == held.version() && !next.sameContentAs(held);
                         case IF_DIFFERENT ->
-                            !next.sameContentAs(held)
-                                    || !next.changedAt().equals(held.changedAt());
+                            !next.sameContentAs(held) || !next.changedAt().equals(held.changedAt());
                     };
             if (replaces) {
                 outcome[0] = Outcome.REPLACED;
