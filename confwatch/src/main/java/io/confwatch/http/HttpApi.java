@@ -112,7 +112,7 @@ public final class HttpApi {
         static Parts of(ConfWatch confWatch, HttpSettings settings) {
             SnapshotBodies bodies = new SnapshotBodies();
             confWatch.addListener(bodies::onChange);
-            HeldRequests held = new HeldRequests(settings, confWatch.meterRegistry());
+            HeldRequests held = new HeldRequests(settings, confWatch.registry());
             WatchHub hub = new WatchHub(confWatch::snapshot, WatchHub.REMOVAL_LOG);
             // Listen first, then number what is held: a change in between is reconciled twice, harmlessly.
             confWatch.addListener(change -> hub.reconcile(change.tenant()));
