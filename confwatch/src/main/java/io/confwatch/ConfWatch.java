@@ -18,6 +18,7 @@ import io.confwatch.model.Definitions;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.model.TenantChange;
 import io.confwatch.model.TenantSnapshot;
+import io.confwatch.reload.ReadOutcome;
 import io.confwatch.reload.ReloadCause;
 import io.confwatch.reload.TenantIds;
 import io.micrometer.core.instrument.Meter;
@@ -270,7 +271,21 @@ public final class ConfWatch implements AutoCloseable {
     public CompletableFuture<Optional<TenantSnapshot>> reload(UUID tenant) {
         return worker.coordinator()
                 .request(tenant, ReloadCause.MANUAL, true)
-                .map(v -> cache.get(tenant))
+                .map(ReadOutcome::heldOrThrow)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .thenApplyAsync(Function.identity(), CALLBACKS);
+    }
+
+    /**
+     * Reads {@code tenant} now, even if its version did not change; completes (off the event loop, never
+     * exceptionally) with what the read ended in: {@link ReadOutcome.Installed} or {@link ReadOutcome.Unchanged} with
+     * the snapshot held now, {@link ReadOutcome.Gone} when the tenant does not exist (or is another shard's), or
+     * {@link ReadOutcome.Failed} with its cause (the last good snapshot is still served and the read is retried).
+     */
+    public CompletableFuture<ReadOutcome> reloadOutcome(UUID tenant) {
+        return worker.coordinator()
+                .request(tenant, ReloadCause.MANUAL, true)
                 .toCompletionStage()
                 .toCompletableFuture()
                 .thenApplyAsync(Function.identity(), CALLBACKS);

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.config.WorkerConfig;
+import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.reload.ReadFailedException;
+import io.confwatch.reload.ReadOutcome;
 import io.confwatch.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -60,6 +62,19 @@ class FailedReadsTest {
             assertThat(confWatch.snapshot(tenants.get(0)))
                     .as("the last good snapshot is kept")
                     .isPresent();
+            ReadOutcome outcome = confWatch.reloadOutcome(tenants.get(1)).get(30, TimeUnit.SECONDS);
+            assertThat(outcome).isInstanceOf(ReadOutcome.Failed.class);
+            ReadOutcome.Failed failed = (ReadOutcome.Failed) outcome;
+            assertThat(failed.tenant()).isEqualTo(tenants.get(1));
+            assertThat(failed.cause()).isNotBlank().doesNotContain("\n");
+            assertThat(confWatch
+                            .meterRegistry()
+                            .find(ConfWatchMetrics.RELOADS)
+                            .tags("cause", "manual", "outcome", "failed")
+                            .counter())
+                    .as("confwatch_reloads_total{outcome=\"failed\"}")
+                    .isNotNull()
+                    .satisfies(counter -> assertThat(counter.count()).isGreaterThanOrEqualTo(2));
 
             // The periodic full reload's reads fail; it must not be recorded as done, however often it runs.
             await().atMost(Duration.ofSeconds(30))

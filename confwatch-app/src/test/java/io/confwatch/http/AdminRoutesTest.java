@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.confwatch.config.HttpSettings;
+import io.confwatch.reload.ReadOutcome;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
+import io.vertx.core.Context;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,9 +106,101 @@ class AdminRoutesTest {
         JsonNode body = ApiClient.json(response);
         assertThat(body.get("tenant").asText()).isEqualTo(tenant.toString());
         assertThat(body.get("version").asLong()).isEqualTo(version);
+        assertThat(body.get("outcome").asText()).isEqualTo("installed");
         HttpResponse<String> snapshot = fixture.client.get("/tenants/" + tenant);
         assertThat(ApiClient.header(snapshot, "ETag")).isEqualTo("\"" + version + "\"");
         assertThat(snapshot.body()).contains("after").doesNotContain("before");
+    }
+
+    @Test
+    void reloadOne_nothingChanged_answers200Unchanged() {
+        UUID tenant = fixture.insertTenant("unchanged");
+        long version = fixture.awaitHeld(tenant);
+
+        HttpResponse<String> response = fixture.client.post("/admin/reload/" + tenant, RIGHT_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = ApiClient.json(response);
+        assertThat(body.get("tenant").asText()).isEqualTo(tenant.toString());
+        assertThat(body.get("version").asLong()).isEqualTo(version);
+        assertThat(body.get("outcome").asText()).isEqualTo("unchanged");
+    }
+
+    @Test
+    void reloadOne_heldTenantDeletedUnheard_answers404AndIsDropped() throws SQLException {
+        UUID tenant = fixture.insertTenant("deleted-unheard");
+        fixture.awaitHeld(tenant);
+        deleteTenantWithoutTriggers(tenant);
+
+        HttpResponse<String> response = fixture.client.post("/admin/reload/" + tenant, RIGHT_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(ApiClient.json(response).get("error").asText()).isEqualTo("tenant not found");
+        assertThat(fixture.confWatch.snapshot(tenant)).isEmpty();
+    }
+
+    @Test
+    void reloadOne_readFails_answers503NamingTheCauseAndKeepsTheSnapshot() throws SQLException {
+        UUID tenant = fixture.insertTenant("read-fails");
+        long version = fixture.awaitHeld(tenant);
+        // A worker of its own whose reads give up after a second: the locked table makes them fail, not wait.
+        ApiFixture failing = ApiFixture.start(fixture.db, config -> config.withWorkerId("http-test-failing")
+                .withPool(config.pool().withQueryTimeout(Duration.ofSeconds(1))));
+        try (Connection locker = fixture.db.connect()) {
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute("lock table confwatch.monitors in access exclusive mode");
+            }
+            try {
+                HttpResponse<String> response = failing.client.post("/admin/reload/" + tenant, RIGHT_TOKEN);
+
+                assertThat(response.statusCode()).isEqualTo(503);
+                assertThat(ApiClient.header(response, "Content-Type")).isEqualTo("application/json");
+                String error = ApiClient.json(response).get("error").asText();
+                assertThat(error)
+                        .startsWith("reload failed: ")
+                        .contains("the last good snapshot is still served")
+                        .doesNotContain("\n")
+                        .doesNotContain("\tat ");
+                assertThat(error.lines()).hasSize(1);
+                assertThat(failing.confWatch.snapshot(tenant))
+                        .hasValueSatisfying(held -> assertThat(held.version()).isEqualTo(version));
+            } finally {
+                locker.rollback();
+            }
+        } finally {
+            failing.close();
+        }
+    }
+
+    @Test
+    void reloadOutcome_eachOutcomeReachesJavaCallersOffTheEventLoop() throws Exception {
+        UUID tenant = fixture.insertTenant("java-outcomes");
+        UUID monitor = fixture.insertEntity("monitors", tenant, "m", "{\"networks\": [\"before\"]}");
+        long version = fixture.awaitHeld(tenant);
+
+        ReadOutcome unchanged = fixture.confWatch.reloadOutcome(tenant).get(30, TimeUnit.SECONDS);
+        assertThat(unchanged).isInstanceOf(ReadOutcome.Unchanged.class);
+        assertThat(unchanged.held())
+                .hasValueSatisfying(held -> assertThat(held.version()).isEqualTo(version));
+
+        updateWithoutTriggers(monitor, "{\"networks\": [\"after\"]}");
+        AtomicBoolean onEventLoop = new AtomicBoolean(true);
+        ReadOutcome installed = fixture.confWatch
+                .reloadOutcome(tenant)
+                .whenComplete((outcome, error) -> onEventLoop.set(Context.isOnEventLoopThread()))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(installed).isInstanceOf(ReadOutcome.Installed.class);
+        assertThat(((ReadOutcome.Installed) installed)
+                        .snapshot()
+                        .monitors()
+                        .get(0)
+                        .definition())
+                .contains("after");
+        assertThat(onEventLoop).as("the caller's stage ran on an event loop").isFalse();
+
+        assertThat(fixture.confWatch.reloadOutcome(UUID.randomUUID()).get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ReadOutcome.Gone.class);
     }
 
     @Test
@@ -186,6 +283,21 @@ class AdminRoutesTest {
                 update.setObject(2, monitor);
                 assertThat(update.executeUpdate()).isEqualTo(1);
                 s.execute("alter table confwatch.monitors enable trigger user");
+            }
+            c.commit();
+        }
+    }
+
+    /** Deletes an empty tenant with the change-tracking triggers off: no hint, no log row; only a read finds out. */
+    private static void deleteTenantWithoutTriggers(UUID tenant) throws SQLException {
+        try (Connection c = fixture.db.connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement();
+                    PreparedStatement delete = c.prepareStatement("delete from confwatch.tenants where id = ?")) {
+                s.execute("alter table confwatch.tenants disable trigger user");
+                delete.setObject(1, tenant);
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+                s.execute("alter table confwatch.tenants enable trigger user");
             }
             c.commit();
         }

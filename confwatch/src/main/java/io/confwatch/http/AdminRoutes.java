@@ -3,8 +3,7 @@ package io.confwatch.http;
 import io.confwatch.ConfWatch;
 import io.confwatch.config.HttpSettings;
 import io.confwatch.model.TenantSnapshot;
-import io.confwatch.reload.ReadFailedException;
-import io.confwatch.reload.ReloadCoordinator.Failure;
+import io.confwatch.reload.ReadOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /admin/reload}: queue a forced read of every owned tenant, 202 {@code {"scheduled": n}}.
- * {@code POST /admin/reload/{id}}: read one tenant now, forced; 200 {@code {"tenant", "version"}} once done. Both are
- * behind {@link AdminAuth}.
+ * {@code POST /admin/reload/{id}}: read one tenant now, forced; once done, its {@link ReadOutcome}: 200
+ * {@code {"tenant", "version", "outcome": "installed"|"unchanged"}}, 404 when gone, 503 naming the cause when the read
+ * failed. Both are behind {@link AdminAuth}.
  */
 final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
@@ -72,59 +72,42 @@ final class AdminRoutes {
             Responses.json(rc, 404, TenantRoutes.otherShard(confWatch.ownerShard(tenant)));
             return;
         }
-        Future.fromCompletionStage(confWatch.reload(tenant), rc.vertx().getOrCreateContext())
+        Future.fromCompletionStage(confWatch.reloadOutcome(tenant), rc.vertx().getOrCreateContext())
                 .timeout(RELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .compose(held -> failureOf(rc, tenant).map(failure -> new Outcome(held, failure)))
                 .onSuccess(outcome -> answer(rc, tenant, outcome))
                 .onFailure(error -> {
                     if (error instanceof TimeoutException) {
                         Responses.error(rc, 504, "reload still running after " + RELOAD_WAIT.toSeconds() + "s");
-                    } else if (error instanceof ReadFailedException) {
-                        log.warn("Admin reload of tenant {} failed: {}", tenant, error.getMessage());
-                        Responses.error(
-                                rc,
-                                503,
-                                "reload failed; the last good snapshot is still served and the read is retried");
                     } else {
                         rc.fail(error);
                     }
                 });
     }
 
-    private void answer(RoutingContext rc, UUID tenant, Outcome outcome) {
-        if (outcome.failure().isPresent()) {
-            log.warn(
-                    "Admin reload of tenant {} failed: {}",
-                    tenant,
-                    outcome.failure().get().error());
-            Responses.error(rc, 503, "reload failed; the last good snapshot is still served and the read is retried");
+    /** Answers with the read's outcome as it is: 200 installed/unchanged, 404 gone, 503 failed naming the cause. */
+    private static void answer(RoutingContext rc, UUID tenant, ReadOutcome outcome) {
+        if (outcome instanceof ReadOutcome.Failed failed) {
+            log.warn("Admin reload of tenant {} failed: {}", tenant, failed.cause());
+            Responses.error(
+                    rc,
+                    503,
+                    "reload failed: " + failed.cause()
+                            + "; the last good snapshot is still served and the read is retried");
             return;
         }
         if (outcome.held().isEmpty()) {
             Responses.error(rc, 404, "tenant not found");
             return;
         }
-        log.info(
-                "Admin reload of tenant {}: version {}",
-                tenant,
-                outcome.held().get().version());
+        TenantSnapshot held = outcome.held().get();
+        String label = outcome.label();
+        log.info("Admin reload of tenant {}: {} version {}", tenant, label, held.version());
         Responses.json(rc, 200, JsonOutput.write(json -> {
             json.writeStartObject();
             JsonOutput.uuid(json, "tenant", tenant);
-            json.writeNumberField("version", outcome.held().get().version());
+            json.writeNumberField("version", held.version());
+            json.writeStringField("outcome", label);
             json.writeEndObject();
         }));
     }
-
-    /** The tenant's read failure, if its last read failed; {@code status()} walks every snapshot, so off the loop. */
-    private Future<Optional<Failure>> failureOf(RoutingContext rc, UUID tenant) {
-        return rc.vertx()
-                .executeBlocking(
-                        () -> confWatch.status().failingTenants().stream()
-                                .filter(failure -> failure.tenant().equals(tenant))
-                                .findFirst(),
-                        /* ordered= */ false);
-    }
-
-    private record Outcome(Optional<TenantSnapshot> held, Optional<Failure> failure) {}
 }

@@ -45,13 +45,11 @@ public final class ConfWatchMetrics {
     /** What a reload of one tenant ended in. */
     public enum ReloadOutcome {
         /** A new snapshot was installed. */
-        APPLIED,
-        /** The database held what the cache held. */
+        INSTALLED,
+        /** Nothing newer than the held snapshot was found; nothing changed. */
         UNCHANGED,
-        /** The tenant is gone from the database and was dropped from the cache. */
-        REMOVED,
-        /** The tenant does not exist and was not held: a hint naming an unknown tenant. */
-        MISSING,
+        /** The tenant is not in the database (any more); nothing is held for it. */
+        GONE,
         /** The read failed; the last good snapshot stays. */
         FAILED
     }
@@ -125,9 +123,11 @@ public final class ConfWatchMetrics {
                         .tag("outcome", lower(outcome))
                         .register(registry))
                 .increment();
-        if (outcome == ReloadOutcome.MISSING) {
-            unknownTenantHints.increment();
-        }
+    }
+
+    /** A read found a tenant the database does not have and this worker did not hold: a hint naming an unknown one. */
+    public void unknownTenant() {
+        unknownTenantHints.increment();
     }
 
     public void reloadDuration(long nanos) {

@@ -11,6 +11,10 @@ public final class ReadFailedException extends RuntimeException {
                 + failure.error());
     }
 
+    ReadFailedException(ReadOutcome.Failed failed) {
+        super("reading tenant " + failed.tenant() + " failed: " + failed.cause());
+    }
+
     ReadFailedException(String message) {
         super(message);
     }

@@ -66,6 +66,12 @@ final class ReadQueue {
         return Stream.concat(urgent.values().stream(), bulk.values().stream()).toList();
     }
 
+    /** Every queued request with its tenant, urgent lane first. */
+    void forEach(java.util.function.BiConsumer<UUID, ReadRequest> action) {
+        urgent.forEach(action);
+        bulk.forEach(action);
+    }
+
     void clear() {
         urgent.clear();
         bulk.clear();

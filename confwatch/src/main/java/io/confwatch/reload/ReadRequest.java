@@ -7,7 +7,7 @@ import java.util.List;
 /** A queued read of one tenant: merged from every request for the tenant since its last read started. */
 final class ReadRequest {
     final ReloadCause cause;
-    final List<Promise<Void>> waiters = new ArrayList<>(1);
+    final List<Promise<ReadOutcome>> waiters = new ArrayList<>(1);
     boolean forced;
     long hintedVersion = -1;
     long lowestHint = Long.MAX_VALUE;

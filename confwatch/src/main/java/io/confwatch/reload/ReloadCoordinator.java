@@ -88,15 +88,15 @@ public final class ReloadCoordinator {
     }
 
     /**
-     * Queues a read of {@code tenant}; the future completes when a read that started after this call has finished, and
-     * fails with a {@link ReadFailedException} when that read failed (the last good snapshot stays and the read is
-     * retried in the background).
+     * Queues a read of {@code tenant}; the future completes, never fails, with the {@link ReadOutcome} of a read that
+     * started after this call: {@link ReadOutcome.Failed} when that read failed (the last good snapshot stays and the
+     * read is retried in the background), {@link ReadOutcome.Gone} at once for a tenant this worker does not own.
      */
-    public Future<Void> request(UUID tenant, ReloadCause cause, boolean forced) {
-        Promise<Void> done = Promise.promise();
+    public Future<ReadOutcome> request(UUID tenant, ReloadCause cause, boolean forced) {
+        Promise<ReadOutcome> done = Promise.promise();
         onContext(() -> {
             if (!owns.test(tenant)) {
-                done.complete();
+                done.complete(new ReadOutcome.Gone(tenant));
                 return;
             }
             enqueue(tenant, cause, forced, false, -1, done);
@@ -111,12 +111,12 @@ public final class ReloadCoordinator {
      * behind every other read, one batch in flight at a time.
      */
     public Future<Void> requestAll(Collection<UUID> tenants, ReloadCause cause, boolean forced) {
-        List<Future<Void>> all = new ArrayList<>(tenants.size());
+        List<Future<ReadOutcome>> all = new ArrayList<>(tenants.size());
         Promise<Void> queuedAll = Promise.promise();
         onContext(() -> {
             for (UUID tenant : tenants) {
                 if (owns.test(tenant)) {
-                    Promise<Void> done = Promise.promise();
+                    Promise<ReadOutcome> done = Promise.promise();
                     all.add(done.future());
                     enqueue(tenant, cause, forced, forced, -1, done);
                 }
@@ -153,12 +153,12 @@ public final class ReloadCoordinator {
      * dropping it first (the tenant exists throughout). Completes when their reads are done.
      */
     public Future<Void> requestRewound(Collection<UUID> tenants, ReloadCause cause) {
-        List<Future<Void>> all = new ArrayList<>(tenants.size());
+        List<Future<ReadOutcome>> all = new ArrayList<>(tenants.size());
         Promise<Void> done = Promise.promise();
         onContext(() -> {
             for (UUID tenant : tenants) {
                 if (owns.test(tenant)) {
-                    Promise<Void> read = Promise.promise();
+                    Promise<ReadOutcome> read = Promise.promise();
                     all.add(read.future());
                     enqueue(tenant, cause, true, false, -1, read);
                     queued.get(tenant).rewound = true;
@@ -184,7 +184,10 @@ public final class ReloadCoordinator {
     public Future<Void> drain() {
         Promise<Void> promise = Promise.promise();
         onContext(() -> {
-            queued.all().forEach(request -> request.waiters.forEach(Promise::tryComplete));
+            queued.forEach((tenant, request) -> {
+                ReadOutcome notRead = new ReadOutcome.Failed(tenant, "the worker shut down before the read ran");
+                request.waiters.forEach(waiter -> waiter.tryComplete(notRead));
+            });
             queued.clear();
             if (readsInFlight == 0) {
                 promise.complete();
@@ -222,7 +225,12 @@ public final class ReloadCoordinator {
     }
 
     private void enqueue(
-            UUID tenant, ReloadCause cause, boolean forced, boolean bulk, long hintedVersion, Promise<Void> done) {
+            UUID tenant,
+            ReloadCause cause,
+            boolean forced,
+            boolean bulk,
+            long hintedVersion,
+            Promise<ReadOutcome> done) {
         ReadRequest request = queued.request(tenant, cause, bulk);
         request.forced |= forced;
         request.hintedVersion = Math.max(request.hintedVersion, hintedVersion);
@@ -268,15 +276,15 @@ public final class ReloadCoordinator {
                 }
                 loading.removeAll(batch);
                 metrics.reloadDuration(System.nanoTime() - started);
+                Map<UUID, ReadOutcome> outcomes = ar.succeeded() ? ar.result() : Map.of();
                 for (int i = 0; i < requests.size(); i++) {
-                    Optional<Failure> failure = health.failure(batch.get(i));
-                    if (failure.isPresent()) {
-                        // Honest: the waiter learns that its read failed (the last good snapshot stays; it is retried).
-                        ReadFailedException error = new ReadFailedException(failure.get());
-                        requests.get(i).waiters.forEach(waiter -> waiter.tryFail(error));
-                    } else {
-                        requests.get(i).waiters.forEach(Promise::tryComplete);
-                    }
+                    UUID tenant = batch.get(i);
+                    // The outcome TenantReads decided, as is: a failed read reaches its waiters as Failed.
+                    ReadOutcome outcome = outcomes.getOrDefault(
+                            tenant,
+                            ReadOutcome.failed(
+                                    tenant, ar.failed() ? ar.cause() : new IllegalStateException("no outcome")));
+                    requests.get(i).waiters.forEach(waiter -> waiter.tryComplete(outcome));
                 }
                 if (drained != null && readsInFlight == 0) {
                     drained.tryComplete();
@@ -323,13 +331,17 @@ public final class ReloadCoordinator {
     }
 
     /** Completes {@code done} once every read of {@code all} is done: failed when any of them failed, saying how many. */
-    private static void completeAll(List<Future<Void>> all, Promise<Void> done) {
-        List<Future<Void>> failed = all.stream().filter(Future::failed).toList();
+    private static void completeAll(List<Future<ReadOutcome>> all, Promise<Void> done) {
+        List<ReadOutcome.Failed> failed = all.stream()
+                .map(Future::result)
+                .filter(ReadOutcome.Failed.class::isInstance)
+                .map(ReadOutcome.Failed.class::cast)
+                .toList();
         if (failed.isEmpty()) {
             done.tryComplete();
         } else {
-            done.tryFail(new ReadFailedException(failed.size() + " of " + all.size() + " reads failed (first: "
-                    + failed.get(0).cause().getMessage() + ")"));
+            done.tryFail(new ReadFailedException(failed.size() + " of " + all.size() + " reads failed (first: tenant "
+                    + failed.get(0).tenant() + ": " + failed.get(0).cause() + ")"));
         }
     }
 

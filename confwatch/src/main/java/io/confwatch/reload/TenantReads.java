@@ -3,7 +3,6 @@ package io.confwatch.reload;
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.cache.ConfigCache.Replace;
 import io.confwatch.metrics.ConfWatchMetrics;
-import io.confwatch.metrics.ConfWatchMetrics.ReloadOutcome;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.reload.ReloadCoordinator.Failure;
 import io.vertx.core.Future;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the reads the coordinator decided on: a version check, a delta or a whole read (one statement each), then
- * installs, drops or records the failure and schedules its retry. Never fails: a failed read keeps the last good
- * snapshot. Runs on the coordinator's context.
+ * installs, drops or records the failure and schedules its retry. Decides each tenant's {@link ReadOutcome} (and counts
+ * it in {@code confwatch_reloads_total}). Never fails: a failed read keeps the last good snapshot and ends
+ * {@link ReadOutcome.Failed}. Runs on the coordinator's context.
  */
 final class TenantReads {
     private static final Logger log = LoggerFactory.getLogger(TenantReads.class);
@@ -104,9 +104,10 @@ final class TenantReads {
 
     /**
      * Carries out the plans for {@code batch} ({@code requests[i]} asked for {@code batch[i]}, planned as
-     * {@code plans[i]}); a batch of several tenants is read whole in one statement.
+     * {@code plans[i]}); a batch of several tenants is read whole in one statement. Completes (never fails) with each
+     * tenant's outcome.
      */
-    Future<Void> read(List<UUID> batch, List<ReadRequest> requests, List<ReadPlanner.Read> plans) {
+    Future<Map<UUID, ReadOutcome>> read(List<UUID> batch, List<ReadRequest> requests, List<ReadPlanner.Read> plans) {
         long generation = cache.generation();
         if (batch.size() == 1) {
             UUID tenant = batch.get(0);
@@ -118,7 +119,7 @@ final class TenantReads {
                 case DELTA:
                     return readDelta(held.orElseThrow(), request.cause, generation);
                 case SKIP:
-                    return Future.succeededFuture();
+                    return Future.succeededFuture(Map.of(tenant, ReadOutcome.held(tenant, held)));
                 case WHOLE:
                     break;
             }
@@ -133,14 +134,13 @@ final class TenantReads {
         cache.remove(tenant);
     }
 
-    private Future<Void> checkThenRead(TenantSnapshot held, ReadRequest request, long generation) {
+    private Future<Map<UUID, ReadOutcome>> checkThenRead(TenantSnapshot held, ReadRequest request, long generation) {
         UUID tenant = held.tenant();
         return loader.version(tenant)
                 .compose(version -> {
                     switch (ReadPlanner.afterCheck(held, version)) {
                         case GONE:
-                            gone(tenant, request.cause);
-                            break;
+                            return Future.succeededFuture(Map.of(tenant, gone(tenant, request.cause)));
                         case UNCHANGED:
                             metrics.hintDisproved();
                             log.debug(
@@ -156,15 +156,12 @@ final class TenantReads {
                             ReadPlanner.Read plan = planner.plan(request.ask(), cache.get(tenant), Instant.now());
                             return read(List.of(tenant), List.of(request), List.of(plan));
                     }
-                    return Future.<Void>succeededFuture();
+                    return Future.succeededFuture(Map.of(tenant, ReadOutcome.held(tenant, cache.get(tenant))));
                 })
-                .recover(error -> {
-                    failed(tenant, request, error);
-                    return Future.succeededFuture();
-                });
+                .recover(error -> Future.succeededFuture(Map.of(tenant, failed(tenant, request, error))));
     }
 
-    private Future<Void> readWhole(List<UUID> batch, List<ReadRequest> requests, long generation) {
+    private Future<Map<UUID, ReadOutcome>> readWhole(List<UUID> batch, List<ReadRequest> requests, long generation) {
         Map<UUID, ReadRequest> byTenant = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             byTenant.put(batch.get(i), requests.get(i));
@@ -172,82 +169,83 @@ final class TenantReads {
         return loader.load(batch)
                 .map(wholes -> {
                     Instant now = Instant.now();
+                    Map<UUID, ReadOutcome> outcomes = new LinkedHashMap<>();
                     byTenant.forEach((tenant, request) -> {
                         TenantRows.Whole rows = wholes.get(tenant);
-                        if (rows == null) {
-                            gone(tenant, request.cause);
-                        } else {
-                            install(rows, now, request.cause, ReadPlanner.replaceFor(request.ask()), generation);
-                        }
+                        outcomes.put(
+                                tenant,
+                                rows == null
+                                        ? gone(tenant, request.cause)
+                                        : install(
+                                                rows,
+                                                now,
+                                                request.cause,
+                                                ReadPlanner.replaceFor(request.ask()),
+                                                generation));
                     });
-                    return (Void) null;
+                    return outcomes;
                 })
                 .recover(error -> {
-                    byTenant.forEach((tenant, request) -> failed(tenant, request, error));
-                    return Future.succeededFuture();
+                    Map<UUID, ReadOutcome> outcomes = new LinkedHashMap<>();
+                    byTenant.forEach((tenant, request) -> outcomes.put(tenant, failed(tenant, request, error)));
+                    return Future.succeededFuture(outcomes);
                 });
     }
 
-    private Future<Void> readDelta(TenantSnapshot held, ReloadCause cause, long generation) {
+    private Future<Map<UUID, ReadOutcome>> readDelta(TenantSnapshot held, ReloadCause cause, long generation) {
         ReadRequest request = new ReadRequest(cause);
-        return loader.loadDelta(held.tenant(), held.version())
+        UUID tenant = held.tenant();
+        return loader.loadDelta(tenant, held.version())
                 .compose(delta -> {
-                    ReadPlanner.AfterDelta next = planner.afterDelta(held, delta.facts(servers.get(held.tenant())));
+                    ReadPlanner.AfterDelta next = planner.afterDelta(held, delta.facts(servers.get(tenant)));
                     if (next == ReadPlanner.AfterDelta.GONE) {
-                        gone(held.tenant(), cause);
-                        return Future.<Void>succeededFuture();
+                        return Future.succeededFuture(gone(tenant, cause));
                     }
                     if (next == ReadPlanner.AfterDelta.WHOLE) {
-                        return loader.load(List.of(held.tenant())).map(wholes -> {
-                            TenantRows.Whole rows = wholes.get(held.tenant());
-                            if (rows == null) {
-                                gone(held.tenant(), cause);
-                            } else {
-                                install(rows, Instant.now(), cause, ReadPlanner.replaceAfterDelta(), generation);
-                            }
-                            return null;
+                        return loader.load(List.of(tenant)).map(wholes -> {
+                            TenantRows.Whole rows = wholes.get(tenant);
+                            return rows == null
+                                    ? gone(tenant, cause)
+                                    : install(rows, Instant.now(), cause, ReadPlanner.replaceAfterDelta(), generation);
                         });
                     }
-                    install(
+                    return Future.succeededFuture(install(
                             SnapshotAssembler.patch(held, delta, Instant.now()),
                             delta.tenant().server(),
                             cause,
                             Replace.IF_NEWER,
-                            generation);
-                    return Future.<Void>succeededFuture();
+                            generation));
                 })
-                .recover(error -> {
-                    failed(held.tenant(), request, error);
-                    return Future.succeededFuture();
-                });
+                .recover(error -> Future.succeededFuture(failed(tenant, request, error)))
+                .map(outcome -> Map.of(tenant, outcome));
     }
 
-    private void install(TenantRows.Whole rows, Instant now, ReloadCause cause, Replace replace, long generation) {
+    private ReadOutcome install(
+            TenantRows.Whole rows, Instant now, ReloadCause cause, Replace replace, long generation) {
         TenantSnapshot snapshot =
                 SnapshotAssembler.whole(rows, cache.get(rows.tenant().id()), now);
-        install(snapshot, rows.tenant().server(), cause, replace, generation);
+        return install(snapshot, rows.tenant().server(), cause, replace, generation);
     }
 
-    private void install(TenantSnapshot snapshot, String server, ReloadCause cause, Replace replace, long generation) {
+    private ReadOutcome install(
+            TenantSnapshot snapshot, String server, ReloadCause cause, Replace replace, long generation) {
         UUID tenant = snapshot.tenant();
         long before = cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
-        ConfigCache.Outcome outcome = cache.install(snapshot, replace, generation);
-        if (outcome == ConfigCache.Outcome.DROPPED_SINCE) {
+        ConfigCache.Outcome installed = cache.install(snapshot, replace, generation);
+        ReadOutcome outcome = counted(cause, ReadOutcome.ofInstall(installed, tenant, cache.get(tenant)));
+        if (installed == ConfigCache.Outcome.DROPPED_SINCE) {
             log.debug("Tenant {} was dropped while it was read; the older read is not installed", tenant);
-            metrics.reload(cause.label(), ReloadOutcome.UNCHANGED);
-            return;
+            return outcome;
         }
         health.installed(tenant, snapshot.version());
-        if (outcome == ConfigCache.Outcome.KEPT) {
+        if (installed == ConfigCache.Outcome.KEPT) {
             if (cache.get(tenant).filter(held -> held.sameContentAs(snapshot)).isPresent()) {
                 // The held snapshot is what this server holds too: deltas from it are sound on this server.
                 servers.put(tenant, server);
             }
-            metrics.reload(cause.label(), ReloadOutcome.UNCHANGED);
-            return;
+            return outcome;
         }
         servers.put(tenant, server);
-        metrics.reload(cause.label(), ReloadOutcome.APPLIED);
         if (cause.measuresPropagation() && snapshot.version() > before && before >= 0) {
             metrics.propagation(Duration.between(snapshot.changedAt(), Instant.now()));
         }
@@ -261,24 +259,25 @@ final class TenantReads {
                     snapshot.invalid().get(0).id(),
                     snapshot.invalid().get(0).reason());
         }
+        return outcome;
     }
 
-    private void gone(UUID tenant, ReloadCause cause) {
+    private ReadOutcome gone(UUID tenant, ReloadCause cause) {
         health.forget(tenant);
         servers.remove(tenant);
         if (cache.remove(tenant)) {
-            metrics.reload(cause.label(), ReloadOutcome.REMOVED);
             log.info("Tenant {} was deleted; its snapshot is dropped", tenant);
         } else {
-            metrics.reload(cause.label(), ReloadOutcome.MISSING);
+            metrics.unknownTenant();
         }
+        return counted(cause, new ReadOutcome.Gone(tenant));
     }
 
-    private void failed(UUID tenant, ReadRequest request, Throwable error) {
-        metrics.reload(request.cause.label(), ReloadOutcome.FAILED);
+    private ReadOutcome failed(UUID tenant, ReadRequest request, Throwable error) {
+        ReadOutcome outcome = counted(request.cause, ReadOutcome.failed(tenant, error));
         if (draining.getAsBoolean()) {
             log.debug("Reading tenant {} ended by shutdown: {}", tenant, error.toString());
-            return;
+            return outcome;
         }
         Failure failure = health.failed(tenant, error);
         int attempts = failure.attempts();
@@ -296,5 +295,12 @@ final class TenantReads {
                 retry.accept(tenant, request);
             }
         });
+        return outcome;
+    }
+
+    /** Counts {@code outcome} in {@code confwatch_reloads_total}: the one place its {@code outcome} label is chosen. */
+    private ReadOutcome counted(ReloadCause cause, ReadOutcome outcome) {
+        metrics.reload(cause.label(), outcome.metric());
+        return outcome;
     }
 }
