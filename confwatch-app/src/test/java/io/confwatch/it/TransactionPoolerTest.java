@@ -75,7 +75,7 @@ class TransactionPoolerTest {
                     .as("warnings and errors logged; pgbouncer log:%n%s", bouncer.log())
                     .isEmpty();
             for (ConfWatch worker : List.of(first, second)) {
-                assertThat(Fixtures.count(worker, ConfWatchMetrics.RELOADS, "outcome", "failure"))
+                assertThat(Fixtures.count(worker, ConfWatchMetrics.RELOADS, "outcome", "failed"))
                         .isZero();
                 assertThat(worker.status().failingTenants()).isEmpty();
             }
