@@ -3,6 +3,7 @@ package io.confwatch.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.confwatch.testing.DebianPackages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -53,6 +54,11 @@ final class HeadlessChromium implements AutoCloseable {
         this.profile = profile;
         this.socket = socket;
         this.output = output;
+    }
+
+    /** The browser's executable; Debian's package is installed first when missing and this runs as root. */
+    static Optional<Path> findOrInstall() {
+        return find().or(() -> DebianPackages.install("chromium") ? find() : Optional.empty());
     }
 
     /** The browser's executable, if installed. */

@@ -50,7 +50,7 @@ class LivePageTest {
 
     @Test
     void page_inChromium_listsTenantsAndShowsASqlWriteWithinASecond() throws Exception {
-        Path executable = HeadlessChromium.find()
+        Path executable = HeadlessChromium.findOrInstall()
                 .orElseGet(() -> fail("Chromium is needed for the live page's browser test and was not found at "
                         + HeadlessChromium.CANDIDATES + " (or $CHROMIUM). Install it: apt-get install chromium"
                         + " (.ci/run does this in CI)."));

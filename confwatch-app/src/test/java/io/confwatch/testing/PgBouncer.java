@@ -167,8 +167,18 @@ public final class PgBouncer implements AutoCloseable {
         }
     }
 
-    /** The pgbouncer binary: {@code CONFWATCH_TEST_PGBOUNCER}, else Debian's paths or the PATH; else a clear failure. */
+    /**
+     * The pgbouncer binary: {@code CONFWATCH_TEST_PGBOUNCER}, else Debian's paths or the PATH; else Debian's package,
+     * installed when this runs as root ({@link DebianPackages}); else a clear failure.
+     */
     static Path binary() {
+        return locate().or(() -> DebianPackages.install("pgbouncer") ? locate() : Optional.empty())
+                .orElseThrow(() -> new IllegalStateException("pgbouncer not found: the PgBouncer tests need a real "
+                        + "PgBouncer (Debian: apt-get install pgbouncer, as .ci/run does), or "
+                        + BINARY_VARIABLE + "=/path/to/pgbouncer"));
+    }
+
+    private static Optional<Path> locate() {
         Optional<Path> found = Optional.ofNullable(System.getenv(BINARY_VARIABLE))
                 .filter(s -> !s.isBlank())
                 .map(Path::of)
@@ -181,18 +191,12 @@ public final class PgBouncer implements AutoCloseable {
                         .map(dir -> Path.of(dir, "pgbouncer"))
                         .filter(Files::isExecutable)
                         .findFirst());
-        return found.filter(Files::isExecutable)
-                .orElseThrow(() -> new IllegalStateException("pgbouncer not found: the PgBouncer tests need a real "
-                        + "PgBouncer (Debian: apt-get install pgbouncer, as .ci/run does), or "
-                        + BINARY_VARIABLE + "=/path/to/pgbouncer"));
+        return found.filter(Files::isExecutable);
     }
 
     private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
+        return DebianPackages.isRoot();
+    }
     }
 
     private static int freePort() throws IOException {
