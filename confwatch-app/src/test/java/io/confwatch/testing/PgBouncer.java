@@ -197,7 +197,6 @@ public final class PgBouncer implements AutoCloseable {
     private static boolean isRoot() {
         return DebianPackages.isRoot();
     }
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
