@@ -100,7 +100,7 @@ public final class HttpPropagation implements Scenario {
                                 + " %d-entity p50 %.2f p99 %.2f ms; watch: %d-entity p50 %.2f p99 %.2f ms, %d-entity"
                                 + " p50 %.2f p99 %.2f ms; watch delta: %d-entity p50 %.2f p99 %.2f ms, %d-entity"
                                 + " p50 %.2f p99 %.2f ms; not seen in 10 s: %d long polls, %d watch events, %d"
-                                + " delta events",
+                                + " delta events; read before the writer's commit returned (left out): %d, %d, %d",
                         samples,
                         warmup,
                         big,
@@ -123,7 +123,10 @@ public final class HttpPropagation implements Scenario {
                         dSmall.p99(),
                         longPoll.lost,
                         watch.lost,
-                        delta.lost));
+                        delta.lost,
+                        longPoll.early,
+                        watch.early,
+                        delta.early));
         boolean complete = longPoll.lost == 0 && watch.lost == 0 && delta.lost == 0;
         double pollRatio = lpLarge.p50() / lpSmall.p50();
         double watchRatio = wLarge.p50() / wSmall.p50();
@@ -169,7 +172,11 @@ public final class HttpPropagation implements Scenario {
                         ResultRow.verdict(complete && deltaVsPoll <= 1)));
     }
 
-    /** Changes one tenant by one row; times how long the change takes to reach the client, or -1 if it never did. */
+    /**
+     * Changes one tenant by one row; times how long the change takes to reach the client, or NaN if it never did. The
+     * time can be negative: the client can read the change before the writer's thread, descheduled on this shared
+     * machine, has taken its "commit returned" stamp.
+     */
     @FunctionalInterface
     private interface Probe {
         double once(Writer writer, long value) throws Exception;
@@ -180,6 +187,8 @@ public final class HttpPropagation implements Scenario {
         final List<Double> large = new ArrayList<>();
         final List<Double> small = new ArrayList<>();
         int lost;
+        /** Read before the writer's commit had returned (a negative time): neither lost nor in the percentiles. */
+        int early;
     }
 
     private static void alternate(Probe probe, Writer large, Writer small, int count, Series into) throws Exception {
@@ -195,8 +204,10 @@ public final class HttpPropagation implements Scenario {
         if (into == null) {
             return;
         }
-        if (millis < 0) {
+        if (Double.isNaN(millis)) {
             into.lost++;
+        } else if (millis < 0) {
+            into.early++;
         } else {
             (large ? into.large : into.small).add(millis);
         }
@@ -228,7 +239,7 @@ public final class HttpPropagation implements Scenario {
         }
         long committed = writer.change(value);
         long at = answered.get(2 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return at < 0 ? -1 : (at - committed) / 1e6;
+        return at < 0 ? Double.NaN : (at - committed) / 1e6;
     }
 
     private static double viaWatch(WatchReader reader, Writer writer, long value) throws Exception {
@@ -238,7 +249,7 @@ public final class HttpPropagation implements Scenario {
         try {
             return (arrived.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) - committed) / 1e6;
         } catch (java.util.concurrent.TimeoutException e) {
-            return -1;
+            return Double.NaN;
         } finally {
             reader.forget(writer.tenant, expected);
         }
