@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Follows {@code GET /watch} on a thread of its own, scanning bytes (no decoding of the snapshot bodies), and records
- * when each {@code snapshot} event for a (tenant, version) had arrived whole.
+ * when each {@code snapshot} or {@code delta} event for a (tenant, version) had arrived whole.
  */
 final class WatchReader implements AutoCloseable {
     private static final Pattern HEAD = Pattern.compile("\"tenant\":\"([0-9a-f-]{36})\".*?\"version\":([0-9]+)");
@@ -108,7 +108,7 @@ final class WatchReader implements AutoCloseable {
         long now = System.nanoTime();
         if ("synced".equals(event)) {
             synced.complete(null);
-        } else if ("snapshot".equals(event) && head != null) {
+        } else if (("snapshot".equals(event) || "delta".equals(event)) && head != null) {
             Matcher matcher = HEAD.matcher(head);
             if (matcher.find()) {
                 arrival(UUID.fromString(matcher.group(1)), Long.parseLong(matcher.group(2)))

@@ -166,7 +166,8 @@ final class BenchCommand implements Cli.Command {
                                     --http-rate R paces both phases to R req/s in all (default 0: unpaced)
                   http-propagation  a one-row change reaching an HTTP client (commit returned -> body read whole) in a
                                     --big-tenant (10000) entity tenant vs a 10-entity tenant, --samples/3 each: long
-                                    polls first, then a GET /watch stream; watch p50 against the long poll's
+                                    polls first, then a GET /watch stream, then a GET /watch?delta=true stream;
+                                    watch and delta p50 against the long poll's
 
                 Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
                 2 on bad options.

@@ -196,10 +196,13 @@ class CliTest {
                 .contains("poll-mode 1 s interval p99")
                 .contains("http-reads p99, during full reload vs at rest (5×3, 2 conns)")
                 .contains("http-reads req/s, during full reload vs at rest")
-                .contains("http-propagation long poll p50 (40 vs 10 entities)", "http-propagation watch p50")
+                .contains(
+                        "http-propagation long poll p50 (40 vs 10 entities)",
+                        "http-propagation watch p50",
+                        "http-propagation watch delta p50")
                 .doesNotContain("failed:");
         assertThat(table.lines().filter(l -> l.startsWith("| ")).filter(l -> l.matches(".*\\| (PASS|MISS|INFO) +\\|$")))
-                .hasSize(20);
+                .hasSize(22);
     }
 
     @Test

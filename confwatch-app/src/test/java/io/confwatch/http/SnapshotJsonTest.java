@@ -127,6 +127,57 @@ class SnapshotJsonTest {
         assertThat(equalButNotSame.json().toString()).contains("alice").doesNotContain("ALICE");
     }
 
+    @Test
+    void delta_oneReplacedInstanceOneRemoved_carriesOnlyThoseWithTheNewTenantRow() throws Exception {
+        Monitor kept = new Monitor(MONITOR, "a", "{\"n\": 1}", AT, "alice");
+        Monitor changed = new Monitor(new UUID(0, 5), "b", "{\"n\": 2}", AT, "alice");
+        Monitor dropped = new Monitor(new UUID(0, 6), "c", "{\"n\": 3}", AT, "alice");
+        Trigger trigger = new Trigger(new UUID(0, 7), "t", "{\"type\": \"script\", \"path\": \"/x\"}", AT, "carol");
+        TenantSnapshot before = snapshot(List.of(kept, changed, dropped), List.of(), List.of(trigger));
+        // An equal but new instance counts as changed: identity is the loader's word for "unchanged".
+        Monitor replaced = new Monitor(changed.id(), "b", "{\"n\": 2}", AT, "alice");
+        TenantSnapshot after = new TenantSnapshot(
+                TENANT,
+                "renamed",
+                "suspended",
+                13,
+                AT,
+                AT,
+                List.of(kept, replaced),
+                List.of(),
+                List.of(trigger),
+                List.of());
+
+        JsonNode delta =
+                JSON.readTree(SnapshotJson.delta(before, after).orElseThrow().getBytes());
+
+        assertThat(delta.get("version").asLong()).isEqualTo(13);
+        assertThat(delta.get("previousVersion").asLong()).isEqualTo(12);
+        assertThat(delta.get("name").asText()).isEqualTo("renamed");
+        assertThat(delta.get("status").asText()).isEqualTo("suspended");
+        assertThat(delta.at("/upserted/monitors")).hasSize(1);
+        assertThat(delta.at("/upserted/monitors/0"))
+                .isEqualTo(
+                        JSON.readTree(SnapshotJson.snapshot(after).getBytes()).at("/monitors/1"));
+        assertThat(delta.at("/upserted/triggers")).isEmpty();
+        assertThat(delta.at("/removed/monitors/0").asText())
+                .isEqualTo(dropped.id().toString());
+        assertThat(delta.at("/removed/filters")).isEmpty();
+    }
+
+    @Test
+    void delta_everythingReplaced_isEmptySoTheSnapshotIsSent() {
+        Monitor one = new Monitor(MONITOR, "a", "{}", AT, "alice");
+        TenantSnapshot before = snapshot(List.of(one), List.of(), List.of());
+        TenantSnapshot after =
+                snapshot(List.of(new Monitor(MONITOR, "a", "{\"x\": 1}", AT, "alice")), List.of(), List.of());
+        TenantSnapshot emptied = snapshot(List.of(), List.of(), List.of());
+
+        assertThat(SnapshotJson.delta(before, after)).isEmpty();
+        assertThat(SnapshotJson.delta(before, emptied)).isEmpty();
+        assertThat(SnapshotJson.delta(before, before)).isPresent();
+    }
+
     private static String spanText(SnapshotJson.Rendered rendered, int entity) {
         int from = rendered.spans()[2 * entity];
         int to = rendered.spans()[2 * entity + 1];

@@ -8,9 +8,15 @@ import io.confwatch.model.TenantSnapshot;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Renders snapshots as the {@code /tenants} JSON. An entity's {@code definition} is embedded as the JSON object it is
@@ -31,6 +37,8 @@ final class SnapshotJson {
     private static final byte[] FILTERS = bytes("],\"filters\":[");
     private static final byte[] TRIGGERS = bytes("],\"triggers\":[");
     private static final byte[] END = bytes("]}");
+    private static final byte[] UPSERTED_MONITORS = bytes(",\"upserted\":{\"monitors\":[");
+    private static final byte[] REMOVED = bytes("]},\"removed\":");
 
     /**
      * A snapshot's JSON and where each served entity's object lies in it.
@@ -82,6 +90,104 @@ final class SnapshotJson {
         }
         out.appendBytes(END);
         return new Rendered(snapshot, out, spans);
+    }
+
+    /**
+     * The {@code delta} event's data turning {@code previous} into {@code snapshot}: {@code {tenant, version,
+     * previousVersion, changedAt, loadedAt, name, status, upserted: {monitors, filters, triggers}, removed: {monitors,
+     * filters, triggers}}}. An entity is upserted when it is not the very instance {@code previous} served (the loader
+     * keeps unchanged instances, so this is what changed) and removed when its id is no longer served. Empty when the
+     * delta would not be smaller than the snapshot (it upserts or removes at least as many entities as the snapshot
+     * serves): the caller sends the snapshot instead. O(entities) identity lookups, O(changed) rendering.
+     */
+    static Optional<Buffer> delta(TenantSnapshot previous, TenantSnapshot snapshot) {
+        Set<ConfigEntity> before = Collections.newSetFromMap(new IdentityHashMap<>(previous.entityCount()));
+        addAll(before, previous.monitors(), previous.filters(), previous.triggers());
+        List<List<? extends ConfigEntity>> upserted = List.of(
+                fresh(snapshot.monitors(), before),
+                fresh(snapshot.filters(), before),
+                fresh(snapshot.triggers(), before));
+        List<List<UUID>> removed = List.of(
+                gone(previous.monitors(), snapshot.monitors()),
+                gone(previous.filters(), snapshot.filters()),
+                gone(previous.triggers(), snapshot.triggers()));
+        int changed = 0;
+        for (int kind = 0; kind < 3; kind++) {
+            changed += upserted.get(kind).size() + removed.get(kind).size();
+        }
+        if (changed > 0 && changed >= snapshot.entityCount()) {
+            return Optional.empty();
+        }
+        Buffer out = Buffer.buffer(512 + 64 * changed);
+        Buffer header = JsonOutput.write(json -> {
+            json.writeStartObject();
+            JsonOutput.uuid(json, "tenant", snapshot.tenant());
+            json.writeNumberField("version", snapshot.version());
+            json.writeNumberField("previousVersion", previous.version());
+            JsonOutput.instant(json, "changedAt", snapshot.changedAt());
+            JsonOutput.instant(json, "loadedAt", snapshot.loadedAt());
+            json.writeStringField("name", snapshot.name());
+            json.writeStringField("status", snapshot.status());
+            json.writeEndObject();
+        });
+        out.appendBuffer(header, 0, header.length() - 1);
+        try (EntityWriter writer = new EntityWriter(out, Map.of(), null, new int[2 * changed])) {
+            out.appendBytes(UPSERTED_MONITORS);
+            writer.all(upserted.get(0));
+            out.appendBytes(FILTERS);
+            writer.all(upserted.get(1));
+            out.appendBytes(TRIGGERS);
+            writer.all(upserted.get(2));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Buffer ids = JsonOutput.write(json -> {
+            json.writeStartObject();
+            String[] kinds = {"monitors", "filters", "triggers"};
+            for (int kind = 0; kind < 3; kind++) {
+                json.writeArrayFieldStart(kinds[kind]);
+                for (UUID id : removed.get(kind)) {
+                    json.writeString(id.toString());
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        });
+        out.appendBytes(REMOVED).appendBuffer(ids).appendByte((byte) '}');
+        return Optional.of(out);
+    }
+
+    @SafeVarargs
+    private static void addAll(Set<ConfigEntity> set, List<? extends ConfigEntity>... lists) {
+        for (List<? extends ConfigEntity> list : lists) {
+            set.addAll(list);
+        }
+    }
+
+    /** The entities of {@code entities} that are not in {@code before} (by identity), in their order. */
+    private static List<ConfigEntity> fresh(List<? extends ConfigEntity> entities, Set<ConfigEntity> before) {
+        List<ConfigEntity> fresh = new ArrayList<>();
+        for (ConfigEntity entity : entities) {
+            if (!before.contains(entity)) {
+                fresh.add(entity);
+            }
+        }
+        return fresh;
+    }
+
+    /** The ids of {@code before} that {@code after} no longer serves. */
+    private static List<UUID> gone(List<? extends ConfigEntity> before, List<? extends ConfigEntity> after) {
+        Set<UUID> kept = new HashSet<>(after.size() * 2);
+        for (ConfigEntity entity : after) {
+            kept.add(entity.id());
+        }
+        List<UUID> gone = new ArrayList<>();
+        for (ConfigEntity entity : before) {
+            if (!kept.contains(entity.id())) {
+                gone.add(entity.id());
+            }
+        }
+        return gone;
     }
 
     /** {@code [{tenant, version, loadedAt}, …]} in the order given. */

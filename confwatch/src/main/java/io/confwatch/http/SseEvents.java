@@ -12,12 +12,13 @@ import java.util.UUID;
  */
 final class SseEvents {
     static final String SNAPSHOT = "snapshot";
+    static final String DELTA = "delta";
     static final String REMOVED = "removed";
     static final String RESET = "reset";
     static final String SYNCED = "synced";
     static final String BOOKMARK = "bookmark";
     /** Every event type, the tag values of {@code confwatch_watch_events_total}. */
-    static final List<String> TYPES = List.of(SNAPSHOT, REMOVED, RESET, SYNCED, BOOKMARK);
+    static final List<String> TYPES = List.of(SNAPSHOT, DELTA, REMOVED, RESET, SYNCED, BOOKMARK);
 
     /** Sent first: browsers' {@code EventSource} reconnect after this many milliseconds instead of about 3 s. */
     static final Buffer RETRY = Buffer.buffer("retry: 1000\n\n");

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 final class WatchRoutes {
     static final String TENANT = "tenant";
     static final String SINCE = "since";
+    static final String DELTA = "delta";
     static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
@@ -48,9 +49,11 @@ final class WatchRoutes {
     private void watch(RoutingContext rc) {
         Predicate<UUID> follows;
         Optional<String> cursor;
+        boolean deltas;
         try {
             follows = follows(rc.queryParams().getAll(TENANT));
             cursor = cursor(rc);
+            deltas = deltas(rc.queryParams().getAll(DELTA));
         } catch (IllegalArgumentException e) {
             Responses.error(rc, 400, e.getMessage());
             return;
@@ -73,7 +76,15 @@ final class WatchRoutes {
                 .putHeader("X-Accel-Buffering", NO_BUFFERING);
         WatchStream[] stream = new WatchStream[1];
         stream[0] = new WatchStream(
-                rc.vertx(), rc.vertx().getOrCreateContext(), response, hub.instance(), follows, bodies, held, () -> {
+                rc.vertx(),
+                rc.vertx().getOrCreateContext(),
+                response,
+                hub.instance(),
+                follows,
+                bodies,
+                held,
+                deltas,
+                () -> {
                     hub.unsubscribe(stream[0]);
                     held.watchStreams.release();
                 });
@@ -124,6 +135,23 @@ final class WatchRoutes {
             throw new IllegalArgumentException("since is given more than once");
         }
         return since.stream().filter(text -> !text.isBlank()).findFirst();
+    }
+
+    /** {@code ?delta=true} asks for {@code delta} events after {@code synced}; absent or {@code false}: snapshots. */
+    private static boolean deltas(List<String> values) {
+        if (values.isEmpty()) {
+            return false;
+        }
+        if (values.size() > 1) {
+            throw new IllegalArgumentException("delta is given more than once");
+        }
+        return switch (values.get(0)) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                throw new IllegalArgumentException(
+                        "delta: must be true or false (got \"" + shorten(values.get(0)) + "\")");
+        };
     }
 
     private static String shorten(String value) {

@@ -1,13 +1,16 @@
 package io.confwatch.http;
 
+import io.confwatch.model.TenantSnapshot;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -25,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * number; while a catch-up or a backlog is being written, events carry the cursor the client had before it (their order
  * is not the hub's), and the event that ends it ({@code synced}, or the last of a backlog) carries the sequence number
  * everything up to which has now been written.
+ *
+ * <p>Deltas (opt-in, {@code ?delta=true}): after {@code synced}, a change to a tenant whose last snapshot this stream
+ * sent is written as {@code delta} from that snapshot ({@link SnapshotJson#delta}), so its size is what changed; before
+ * {@code synced}, for a tenant the stream has not sent, or when the delta would not be smaller, it is a {@code snapshot}
+ * as without the option. The stream holds, per followed tenant, the snapshot it last sent — normally the very instance
+ * the cache holds, so this costs a map entry, not a copy.
  */
 final class WatchStream implements WatchHub.Subscriber {
     private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
@@ -44,6 +53,8 @@ final class WatchStream implements WatchHub.Subscriber {
     private final SnapshotBodies bodies;
     private final HeldRequests held;
     private final Runnable onClose;
+    /** The tenant's snapshot the client was last sent, kept only on a stream that asked for deltas. */
+    private final HashMap<UUID, io.confwatch.model.TenantSnapshot> sent;
 
     /** The catch-up still to write, then changes seen while it was written or while the queue was full. */
     private final ArrayDeque<WatchEvent> catchup = new ArrayDeque<>();
@@ -69,6 +80,7 @@ final class WatchStream implements WatchHub.Subscriber {
             Predicate<UUID> follows,
             SnapshotBodies bodies,
             HeldRequests held,
+            boolean deltas,
             Runnable onClose) {
         this.vertx = vertx;
         this.context = context;
@@ -78,6 +90,7 @@ final class WatchStream implements WatchHub.Subscriber {
         this.bodies = bodies;
         this.held = held;
         this.onClose = onClose;
+        this.sent = deltas ? new HashMap<>() : null;
     }
 
     /** Starts the stream on the request's event loop with {@code catchup}; afterwards hub events arrive. */
@@ -179,8 +192,23 @@ final class WatchStream implements WatchHub.Subscriber {
 
     private void send(WatchEvent event, WatchCursor id) {
         if (event.isRemoval()) {
+            if (sent != null) {
+                sent.remove(event.tenant());
+            }
             write(SseEvents.removed(id, event.tenant(), event.version()), SseEvents.REMOVED);
             return;
+        }
+        if (sent != null) {
+            TenantSnapshot previous = sent.put(event.tenant(), event.snapshot());
+            if (live && previous != null) {
+                Optional<Buffer> delta = SnapshotJson.delta(previous, event.snapshot());
+                if (delta.isPresent()) {
+                    response.write(SseEvents.head(id, SseEvents.DELTA));
+                    response.write(delta.get());
+                    write(SseEvents.tail(), SseEvents.DELTA);
+                    return;
+                }
+            }
         }
         Buffer json = bodies.of(event.snapshot()).json();
         response.write(SseEvents.head(id, SseEvents.SNAPSHOT));
@@ -220,6 +248,9 @@ final class WatchStream implements WatchHub.Subscriber {
         }
         catchup.clear();
         backlog.clear();
+        if (sent != null) {
+            sent.clear();
+        }
         onClose.run();
     }
 }
