@@ -44,9 +44,17 @@ final class ServeCommand implements Cli.Command {
         confWatch.whenReady().whenComplete((v, error) -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof ConfigException refusal) {
-                err.println("confwatch: bad configuration: " + refusal.getMessage());
-                confWatch.close();
-                System.exit(Cli.BAD_CONFIGURATION);
+                // On a thread that is not a daemon, started while Vert.x still runs: otherwise close() can stop the
+                // last non-daemon thread and the JVM end with status 0 before this reaches System.exit.
+                Thread exit = new Thread(
+                        () -> {
+                            err.println("confwatch: bad configuration: " + refusal.getMessage());
+                            confWatch.close();
+                            System.exit(Cli.BAD_CONFIGURATION);
+                        },
+                        "confwatch-refused");
+                exit.setDaemon(false);
+                exit.start();
             }
         });
         return Cli.KEEP_RUNNING;
