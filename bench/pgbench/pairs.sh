@@ -11,6 +11,10 @@ export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-55432} PGUSER=${PGUSER:-post
 pairs=${PAIRS:-10}
 transactions=${TRANSACTIONS:-4000}
 sync_commit=${SYNC_COMMIT:-off}
+# Which migrations each side gets: V1..V<n>. 2 means V1 + V2 as released with V2's writer grants (roles_v2.sql);
+# any higher number adds sql/roles.sql. "after" defaults to every migration in sql/.
+before_upto=${BEFORE:-2}
+after_upto=${AFTER:-$(ls ../../sql/V*__*.sql | sed 's/.*\/V\([0-9]*\)__.*/\1/' | sort -n | tail -1)}
 case "$PGHOST" in
     127.0.0.1 | localhost | /*) ;;
     *) echo "refusing to benchmark a non-local server: $PGHOST" >&2; exit 2 ;;
@@ -28,9 +32,14 @@ sql -d postgres -c "do \$\$ begin if not exists (select from pg_roles where roln
 for db in confwatch_pairs_after confwatch_pairs_before; do
     sql -d postgres -c "drop database if exists $db" -c "create database $db"
     if [ "$db" = confwatch_pairs_after ]; then
-        files="$(ls ../../sql/V*__*.sql | sort -V) ../../sql/roles.sql"
+        upto=$after_upto
     else
+        upto=$before_upto
+    fi
+    if [ "$upto" = 2 ]; then
         files="../../sql/V1__schema.sql ../../sql/V2__change_tracking.sql roles_v2.sql"
+    else
+        files="$(ls ../../sql/V*__*.sql | sort -V | awk -F'/V|__' -v n="$upto" '$(NF-1) <= n') ../../sql/roles.sql"
     fi
     for f in $files; do sql -d "$db" -1 -f "$f"; done
     sql -d "$db" -f seed.sql
@@ -47,6 +56,7 @@ burst() { # DB -> "tps cpu_us_per_tx"
 }
 
 echo "server: $(sql -d postgres -Atc "select version()")"
+echo "before: V1-V$before_upto, after: V1-V$after_upto"
 echo "synchronous_commit=$sync_commit, $transactions transactions per burst, $pairs pairs, 1 client"
 burst confwatch_pairs_after >/dev/null # warm both
 burst confwatch_pairs_before >/dev/null
