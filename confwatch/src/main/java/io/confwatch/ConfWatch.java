@@ -9,7 +9,6 @@ import io.confwatch.config.DatabaseTarget;
 import io.confwatch.config.ShardOwnership;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.DatabaseUnavailableException;
-import io.confwatch.db.EmbeddedDatabase;
 import io.confwatch.db.JdbcTarget;
 import io.confwatch.db.Migrations;
 import io.confwatch.db.PgClients;
@@ -327,7 +326,6 @@ public final class ConfWatch implements AutoCloseable {
         return worker.ready().toCompletionStage().toCompletableFuture().whenCompleteAsync((v, error) -> {}, CALLBACKS);
     }
 
-    /** Whether a tenant belongs to this worker's shard. */
     public boolean owns(UUID tenant) {
         return owns.test(tenant);
     }
@@ -394,7 +392,9 @@ public final class ConfWatch implements AutoCloseable {
                 worker.coordinator().staleTenants(),
                 worker.sweeper().lastSweepAt(),
                 worker.sweeper().lastFullReloadAt(),
-                worker.coordinator().failures(),
+                worker.coordinator().failures().stream()
+                        .map(f -> new WorkerStatus.FailingTenant(f.tenant(), f.attempts(), f.error(), f.since()))
+                        .toList(),
                 invalid);
     }
 

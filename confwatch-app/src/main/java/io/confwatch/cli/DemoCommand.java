@@ -1,8 +1,8 @@
 package io.confwatch.cli;
 
 import io.confwatch.ConfWatch;
+import io.confwatch.EmbeddedDatabase;
 import io.confwatch.config.WorkerConfig;
-import io.confwatch.db.EmbeddedDatabase;
 import io.confwatch.db.JdbcTarget;
 import io.confwatch.http.HttpApi;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.config.WorkerConfig;
-import io.confwatch.db.EmbeddedPostgres;
+import io.confwatch.embedded.EmbeddedPostgres;
 import io.confwatch.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confwatch.WorkerStatus;
-import io.confwatch.db.tls.TlsStatus;
-import io.confwatch.listen.ListenerStatus;
+import io.confwatch.WorkerStatus.FailingTenant;
 import io.confwatch.model.EntityKind;
 import io.confwatch.model.InvalidEntity;
-import io.confwatch.reload.ReloadCoordinator.Failure;
+import io.confwatch.model.ListenerStatus;
+import io.confwatch.model.TlsStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,8 +63,8 @@ class StatusJsonTest {
     void write_failuresAndInvalidEntities_areSortedAndComplete() throws Exception {
         UUID first = new UUID(0, 1);
         UUID second = new UUID(0, 2);
-        List<Failure> failures =
-                List.of(new Failure(second, 4, "connection refused", AT), new Failure(first, 1, "timeout", AT));
+        List<FailingTenant> failures = List.of(
+                new FailingTenant(second, 4, "connection refused", AT), new FailingTenant(first, 1, "timeout", AT));
         List<InvalidEntity> invalid = List.of(
                 new InvalidEntity(second, EntityKind.TRIGGER, new UUID(1, 1), "t", "type must be …"),
                 new InvalidEntity(first, EntityKind.FILTER, new UUID(1, 2), "f", "expression must be …"));
@@ -81,7 +81,8 @@ class StatusJsonTest {
         assertThat(json.get("invalidEntities").get(1).get("reason").asText()).isEqualTo("type must be …");
     }
 
-    private static WorkerStatus status(ListenerStatus listener, List<Failure> failures, List<InvalidEntity> invalid) {
+    private static WorkerStatus status(
+            ListenerStatus listener, List<FailingTenant> failures, List<InvalidEntity> invalid) {
         return new WorkerStatus(
                 "w1",
                 "1.2.3",

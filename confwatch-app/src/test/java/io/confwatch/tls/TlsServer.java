@@ -1,6 +1,6 @@
 package io.confwatch.tls;
 
-import io.confwatch.db.EmbeddedPostgres;
+import io.confwatch.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

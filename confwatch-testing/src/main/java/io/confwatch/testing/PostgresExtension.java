@@ -1,9 +1,9 @@
 package io.confwatch.testing;
 
 import io.confwatch.config.DatabaseTarget;
-import io.confwatch.db.EmbeddedPostgres;
 import io.confwatch.db.JdbcTarget;
 import io.confwatch.db.Migrations;
+import io.confwatch.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

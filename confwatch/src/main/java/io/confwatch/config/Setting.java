@@ -10,7 +10,7 @@ import java.util.Optional;
  * <p>The single source for the parser (defaults, unknown-variable detection) and for the settings
  * tables in {@code README.md} and {@code docs/configuration.md}, which tests check against it.
  */
-public enum Setting {
+enum Setting {
     CONFWATCH_DATABASE_URL(
             null,
             "none",

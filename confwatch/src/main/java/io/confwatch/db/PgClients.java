@@ -7,7 +7,7 @@ import io.confwatch.config.Secret;
 import io.confwatch.config.SslMode;
 import io.confwatch.db.tls.TlsClient;
 import io.confwatch.db.tls.TlsRefusedException;
-import io.confwatch.db.tls.TlsStatus;
+import io.confwatch.model.TlsStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;

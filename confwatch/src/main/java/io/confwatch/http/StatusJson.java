@@ -2,10 +2,10 @@ package io.confwatch.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.confwatch.WorkerStatus;
-import io.confwatch.db.tls.TlsStatus;
-import io.confwatch.listen.ListenerStatus;
+import io.confwatch.WorkerStatus.FailingTenant;
 import io.confwatch.model.InvalidEntity;
-import io.confwatch.reload.ReloadCoordinator.Failure;
+import io.confwatch.model.ListenerStatus;
+import io.confwatch.model.TlsStatus;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.time.Instant;
@@ -15,7 +15,7 @@ import java.util.List;
 
 /** Renders {@link WorkerStatus} as the {@code /status} JSON; lists are sorted so two answers compare line by line. */
 final class StatusJson {
-    private static final Comparator<Failure> BY_TENANT = Comparator.comparing(Failure::tenant);
+    private static final Comparator<FailingTenant> BY_TENANT = Comparator.comparing(FailingTenant::tenant);
     private static final Comparator<InvalidEntity> BY_ENTITY = Comparator.comparing(InvalidEntity::tenant)
             .thenComparing(InvalidEntity::kind)
             .thenComparing(InvalidEntity::id);
@@ -115,11 +115,11 @@ final class StatusJson {
         json.writeEndObject();
     }
 
-    private static void failures(JsonGenerator json, List<Failure> failures) throws IOException {
-        List<Failure> sorted = new ArrayList<>(failures);
+    private static void failures(JsonGenerator json, List<FailingTenant> failures) throws IOException {
+        List<FailingTenant> sorted = new ArrayList<>(failures);
         sorted.sort(BY_TENANT);
         json.writeArrayFieldStart("failingTenants");
-        for (Failure failure : sorted) {
+        for (FailingTenant failure : sorted) {
             json.writeStartObject();
             JsonOutput.uuid(json, "tenant", failure.tenant());
             json.writeNumberField("attempts", failure.attempts());

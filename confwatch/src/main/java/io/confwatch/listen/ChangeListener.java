@@ -5,6 +5,7 @@ import io.confwatch.config.ListenerSettings;
 import io.confwatch.db.Connections;
 import io.confwatch.db.TransactionPooler;
 import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.model.ListenerStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

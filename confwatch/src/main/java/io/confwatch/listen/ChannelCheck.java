@@ -1,7 +1,6 @@
 package io.confwatch.listen;
 
 import io.confwatch.config.ConfigException;
-import io.confwatch.config.Setting;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
@@ -45,7 +44,7 @@ final class ChannelCheck {
     /** The refusal: one line naming the setting, its value and the channel the triggers use. */
     static ConfigException mismatch(String channel, String database, String where) {
         return new ConfigException(
-                Setting.CONFWATCH_CHANNEL.variable(),
+                "CONFWATCH_CHANNEL",
                 channel,
                 "the triggers in " + where + " notify channel \"" + database + "\" (" + FUNCTION
                         + "), so this worker would hear no write; set CONFWATCH_CHANNEL=" + database

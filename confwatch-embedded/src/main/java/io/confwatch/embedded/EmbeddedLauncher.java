@@ -1,5 +1,6 @@
-package io.confwatch.db;
+package io.confwatch.embedded;
 
+import io.confwatch.EmbeddedDatabase;
 import io.confwatch.config.DatabaseTarget;
 import io.confwatch.config.SslMode;
 

@@ -1,4 +1,4 @@
-package io.confwatch.db;
+package io.confwatch.embedded;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

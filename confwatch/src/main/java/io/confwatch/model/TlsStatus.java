@@ -1,4 +1,4 @@
-package io.confwatch.db.tls;
+package io.confwatch.model;
 
 import io.confwatch.config.TlsPolicy;
 

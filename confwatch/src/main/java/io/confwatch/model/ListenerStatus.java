@@ -1,4 +1,4 @@
-package io.confwatch.listen;
+package io.confwatch.model;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.confwatch.db;
+package io.confwatch.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.confwatch.db;
+package io.confwatch;
 
 import io.confwatch.config.ConfigException;
 import io.confwatch.config.DatabaseTarget;
