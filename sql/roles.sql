@@ -39,6 +39,8 @@ revoke all on all functions in schema confwatch from public;
 grant usage on schema confwatch to confwatch_worker;
 grant select on confwatch.tenants, confwatch.monitors, confwatch.filters, confwatch.triggers,
     confwatch.config_changes to confwatch_worker;
+-- The sweep finds deleted tenants by their tombstones (V7: the deleting transaction's id).
+grant select on confwatch.tenant_tombstones to confwatch_worker;
 grant execute on function confwatch.notify_channel() to confwatch_worker;
 
 -- Writers change configuration and nothing the worker relies on (the trust boundary, since V3): the

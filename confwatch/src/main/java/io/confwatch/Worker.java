@@ -78,7 +78,8 @@ final class Worker extends VerticleBase {
         loader = new SnapshotLoader(pool, clients.callTimeout());
         coordinator = new ReloadCoordinator(
                 vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
-        sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
+        sweeper = new VersionSweeper(
+                vertx, loader, cache, coordinator, owns, config.reload().sweepFullInterval(), metrics);
         metrics.gauge(ConfWatchMetrics.TENANTS, "Tenants held by this worker", cache::size);
         metrics.gauge(
                 ConfWatchMetrics.STALE_TENANTS,
@@ -97,6 +98,11 @@ final class Worker extends VerticleBase {
                             ? Double.NaN
                             : Duration.between(last, Instant.now()).toMillis() / 1000.0;
                 });
+        metrics.gauge(
+                ConfWatchMetrics.SWEEP_HORIZON_XIDS,
+                "Transaction ids between the last sweep's horizon and the next id: how far the oldest running"
+                        + " transaction holds the sweep cursor back (each sweep reads every tenant changed since)",
+                sweeper::heldBackXids);
         metrics.gauge(
                 ConfWatchMetrics.NOTIFY_QUEUE_USAGE,
                 "Fraction of PostgreSQL's notification queue in use (pg_notification_queue_usage()); at 1 every "

@@ -40,13 +40,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The sweep reads every version in one query, then acts on the answer. Hint-driven loads that finish while that query
+ * The sweep reads the versions in one query (its first after start: every tenant's), then acts on the answer. Hint-driven loads that finish while that query
  * runs have read a newer database than the answer: the sweep must not take them for a restore, nor drop a tenant
  * created meanwhile. Deterministic: the parts of the worker are wired by hand and the sweep's answer is held back.
  */
 @ExtendWith(PostgresExtension.class)
 class SweepRaceTest {
-    private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
+    /** Both sweep statements, a full comparison's (this test's first sweep) and a cursor read's, name it. */
+    private static final String SWEEP_MARK = "pg_current_snapshot()";
 
     private final Vertx vertx = Vertx.vertx();
     private final ConfigCache cache = new ConfigCache();
@@ -82,7 +83,14 @@ class SweepRaceTest {
                 ReloadPolicy.from(config),
                 tenant -> true,
                 () -> {});
-        VersionSweeper sweeper = new VersionSweeper(vertx, loader, cache, coordinator, tenant -> true);
+        VersionSweeper sweeper = new VersionSweeper(
+                vertx,
+                loader,
+                cache,
+                coordinator,
+                tenant -> true,
+                config.reload().sweepFullInterval(),
+                new ConfWatchMetrics(new SimpleMeterRegistry()));
         Fixtures.within(
                 coordinator.loadAll(ReloadCause.STARTUP).toCompletionStage().toCompletableFuture());
         long before = cache.get(busy).orElseThrow().version();
@@ -131,7 +139,7 @@ class SweepRaceTest {
         return result;
     }
 
-    /** {@code pool}, except that the answer of the all-versions query is held back until {@link #answer} completes. */
+    /** {@code pool}, except that the answer of the sweep's versions query is held back until {@link #answer} completes. */
     private Pool holdingBackVersions(Pool pool) {
         return proxy(Pool.class, pool, (method, args) -> {
             if (method.getName().equals("withConnection") && args.length == 1) {
@@ -145,8 +153,11 @@ class SweepRaceTest {
 
     private SqlConnection holdingBackVersions(SqlConnection connection) {
         return proxy(SqlConnection.class, connection, (method, args) -> {
-            if (method.getName().equals("preparedQuery") && args.length == 1 && VERSIONS.equals(args[0])) {
-                PreparedQuery<?> query = connection.preparedQuery(VERSIONS);
+            if (method.getName().equals("preparedQuery")
+                    && args.length == 1
+                    && args[0] instanceof String sql
+                    && sql.contains(SWEEP_MARK)) {
+                PreparedQuery<?> query = connection.preparedQuery(sql);
                 return proxy(PreparedQuery.class, query, (queryMethod, queryArgs) -> {
                     if (queryMethod.getName().equals("execute") && queryArgs.length == 1) {
                         return ((Future<?>) queryMethod.invoke(query, queryArgs)).compose(rows -> {

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(PostgresExtension.class)
 class RolesTest {
-    private static final List<String> TABLES = List.of("tenants", "monitors", "filters", "triggers", "config_changes");
+    private static final List<String> TABLES =
+            List.of("tenants", "monitors", "filters", "triggers", "config_changes", "tenant_tombstones");
 
     /** Every function in schema confwatch, as a call a role could try. */
     private static final List<String> FUNCTION_CALLS = List.of(

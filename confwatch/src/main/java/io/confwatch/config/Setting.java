@@ -103,6 +103,12 @@ enum Setting {
             "30s",
             null,
             "Versioned sweep interval in `listen` mode (jittered: each wait up to 20% shorter, never longer)."),
+    CONFWATCH_SWEEP_FULL_INTERVAL(
+            "5m",
+            null,
+            "How often a versioned sweep compares every owned tenant's version instead of only those changed since the "
+                    + "last sweep (the first sweep after start always does); finds tenants inserted or deleted with "
+                    + "the triggers disabled. At or below the sweep interval every sweep compares every tenant."),
     CONFWATCH_FULL_RELOAD_INTERVAL(
             "15m",
             null,

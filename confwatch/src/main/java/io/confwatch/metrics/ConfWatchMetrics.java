@@ -33,6 +33,9 @@ public final class ConfWatchMetrics {
     public static final String UNKNOWN_TENANT_HINTS = "confwatch.hints.unknown.tenant";
     public static final String DISPROVED_HINTS = "confwatch.hints.disproved";
     public static final String LAST_SWEEP_AGE = "confwatch.sweep.last.success.age";
+    public static final String SWEEPS = "confwatch.sweeps";
+    public static final String SWEEP_ROWS = "confwatch.sweep.rows";
+    public static final String SWEEP_HORIZON_XIDS = "confwatch.sweep.horizon.xids";
 
     /** Why a notification was or was not acted on. */
     public enum HintOutcome {
@@ -40,6 +43,12 @@ public final class ConfWatchMetrics {
         STALE,
         IGNORED,
         MALFORMED
+    }
+
+    /** What a versioned sweep read: the tenants changed since the last sweep's horizon, or every tenant. */
+    public enum SweepKind {
+        CURSOR,
+        FULL
     }
 
     /** What a reload of one tenant ended in. */
@@ -64,6 +73,8 @@ public final class ConfWatchMetrics {
     private final Counter disprovedHints;
     private final Map<HintOutcome, Counter> hints = new EnumMap<>(HintOutcome.class);
     private final Map<String, Counter> reloads = new ConcurrentHashMap<>();
+    private final Map<SweepKind, Counter> sweeps = new EnumMap<>(SweepKind.class);
+    private final Map<SweepKind, Counter> sweepRows = new EnumMap<>(SweepKind.class);
 
     public ConfWatchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -97,6 +108,21 @@ public final class ConfWatchMetrics {
         this.disprovedHints = Counter.builder(DISPROVED_HINTS)
                 .description("Hints claiming a version the database does not have; a version check, no load")
                 .register(registry);
+        for (SweepKind kind : SweepKind.values()) {
+            sweeps.put(
+                    kind,
+                    Counter.builder(SWEEPS)
+                            .description(
+                                    "Versioned sweeps read, by kind: cursor (changed since the last sweep) or full")
+                            .tag("kind", lower(kind))
+                            .register(registry));
+            sweepRows.put(
+                    kind,
+                    Counter.builder(SWEEP_ROWS)
+                            .description("Tenant rows the versioned sweeps read (changed, deleted or, when full, all)")
+                            .tag("kind", lower(kind))
+                            .register(registry));
+        }
         for (HintOutcome outcome : HintOutcome.values()) {
             hints.put(
                     outcome,
@@ -123,6 +149,12 @@ public final class ConfWatchMetrics {
                         .tag("outcome", lower(outcome))
                         .register(registry))
                 .increment();
+    }
+
+    /** One versioned sweep's statement of {@code kind} returned {@code rows} tenant rows. */
+    public void sweep(SweepKind kind, int rows) {
+        sweeps.get(kind).increment();
+        sweepRows.get(kind).increment(rows);
     }
 
     /** A read found a tenant the database does not have and this worker did not hold: a hint naming an unknown one. */

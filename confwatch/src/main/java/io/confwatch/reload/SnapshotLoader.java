@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
@@ -110,6 +111,50 @@ public final class SnapshotLoader {
 
     private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
 
+    // The versioned sweep's two statements (docs/invariants.md, "the sweep cursor"). Columns: kind, tenant id,
+    // config_version (a tombstone's last version), changed_at, and on the one horizon row the xmin and xmax of this
+    // statement's own snapshot and the server's start time. One statement, so the horizon is the horizon of the very
+    // snapshot the rows were read under (READ COMMITTED takes one snapshot per statement; pg_current_snapshot() is the
+    // statement's active snapshot) — also behind a transaction pooler, where two statements may reach two server
+    // connections. The horizon row comes last: union all branches run in order, and nothing here depends on it.
+    private static final String SWEEP_HORIZON_ROW =
+            """
+            select 0, null::uuid, null::bigint, null::timestamptz,
+                   pg_catalog.pg_snapshot_xmin(s)::text || ' ' || pg_catalog.pg_snapshot_xmax(s)::text || ' '
+                       || pg_catalog.pg_postmaster_start_time()::text
+              from pg_catalog.pg_current_snapshot() s
+            """;
+
+    /** A full comparison: every tenant's version. */
+    static final String SWEEP_EVERY_TENANT =
+            """
+            select 1, t.id, t.config_version, t.changed_at, null::text from confwatch.tenants t
+            union all
+            """
+                    + SWEEP_HORIZON_ROW;
+
+    /**
+     * A cursor read: the tenants bumped, and the tenant ids deleted (and not created again), by a transaction at or
+     * above the horizon {@code $1} (an {@code xid8} as text). Both through btree indexes on the xids (V7), so the rows
+     * read follow the rows changed.
+     */
+    static final String SWEEP_SINCE_HORIZON =
+            """
+            select 1, t.id, t.config_version, t.changed_at, null::text
+              from confwatch.tenants t
+             where t.version_xid >= $1::text::xid8
+            union all
+            select 2, d.tenant_id, d.last_version, null, null
+              from confwatch.tenant_tombstones d
+             where d.deleted_xid >= $1::text::xid8
+               and not exists (select from confwatch.tenants t where t.id = d.tenant_id)
+            union all
+            """
+                    + SWEEP_HORIZON_ROW;
+
+    private static final int SWEEP_TENANT = 1;
+    private static final int SWEEP_DELETED = 2;
+
     private static final String VERSION_OF = "select config_version from confwatch.tenants where id = $1";
 
     private final Pool pool;
@@ -131,6 +176,39 @@ public final class SnapshotLoader {
             }
             return versions;
         });
+    }
+
+    /**
+     * What the versioned sweep reads, in one statement: every tenant's version (a full comparison) when {@code since}
+     * is empty, else only the tenants changed or deleted by transactions at or above its horizon; and the horizon of
+     * the snapshot it read under.
+     */
+    Future<SweepRows> sweepRows(Optional<SweepHorizon> since) {
+        Future<RowSet<Row>> read = since.isEmpty()
+                ? query(SWEEP_EVERY_TENANT, Tuple.tuple())
+                : query(SWEEP_SINCE_HORIZON, Tuple.of(since.get().xminText()));
+        return read.map(rows -> {
+            List<TenantVersion> versions = new ArrayList<>();
+            List<UUID> deleted = new ArrayList<>();
+            SweepHorizon horizon = null;
+            for (Row row : rows) {
+                int kind = row.getInteger(0);
+                if (kind == SWEEP_TENANT) {
+                    versions.add(new TenantVersion(row.getUUID(1), row.getLong(2), instant(row, 3)));
+                } else if (kind == SWEEP_DELETED) {
+                    deleted.add(row.getUUID(1));
+                } else {
+                    horizon = horizon(row.getString(4));
+                }
+            }
+            return new SweepRows(versions, deleted, horizon, since.isEmpty());
+        });
+    }
+
+    /** The horizon row's text: {@code "<xmin> <xmax> <server start time>"}. */
+    private static SweepHorizon horizon(String text) {
+        String[] parts = text.split(" ", 3);
+        return new SweepHorizon(Long.parseUnsignedLong(parts[0]), Long.parseUnsignedLong(parts[1]), parts[2]);
     }
 
     /** One tenant's version now; empty when the tenant does not exist. */

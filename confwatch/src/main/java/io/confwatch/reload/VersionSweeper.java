@@ -1,6 +1,10 @@
 package io.confwatch.reload;
 
+import static java.util.Objects.requireNonNull;
+
 import io.confwatch.cache.ConfigCache;
+import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.metrics.ConfWatchMetrics.SweepKind;
 import io.confwatch.model.TenantSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The safety net under the notifications: a versioned sweep (one query of every tenant's version; reload the ones that
- * differ, load new ones, drop deleted ones) and an unconditional full reload, each on its own jittered loop that never
- * dies on an error.
+ * The safety net under the notifications: a versioned sweep (one query of the versions of the tenants changed since the
+ * last sweep, through {@link SweepCursor}, and of every tenant's at a longer interval; reload the ones that differ,
+ * load new ones, drop deleted ones) and an unconditional full reload, each on its own jittered loop that never dies on
+ * an error.
  */
 public final class VersionSweeper {
     private static final Logger log = LoggerFactory.getLogger(VersionSweeper.class);
@@ -35,6 +40,11 @@ public final class VersionSweeper {
     private final ConfigCache cache;
     private final ReloadCoordinator coordinator;
     private final Predicate<UUID> owns;
+    private final Duration fullCompareInterval;
+    private final ConfWatchMetrics metrics;
+    // Any sweep that completed leaves a sound cursor, whichever finishes last: each read from a sound horizon.
+    private volatile SweepCursor cursor;
+    private volatile long heldBackXids;
     private volatile Instant lastSweepAt;
     private volatile Instant lastFullReloadAt;
     private volatile boolean stopped;
@@ -45,12 +55,16 @@ public final class VersionSweeper {
             SnapshotLoader loader,
             ConfigCache cache,
             ReloadCoordinator coordinator,
-            Predicate<UUID> owns) {
+            Predicate<UUID> owns,
+            Duration fullCompareInterval,
+            ConfWatchMetrics metrics) {
         this.vertx = vertx;
         this.loader = loader;
         this.cache = cache;
         this.coordinator = coordinator;
         this.owns = owns;
+        this.fullCompareInterval = requireNonNull(fullCompareInterval, "fullCompareInterval");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /** Starts both loops: a sweep every {@code sweepInterval}, a forced full reload every {@code fullInterval}. */
@@ -66,53 +80,88 @@ public final class VersionSweeper {
     }
 
     /**
-     * Compares every owned tenant's database version with the held one and queues reads for those that differ; drops
-     * tenants the database no longer has. Completes with how many tenants were queued once their reads are done.
+     * Compares the owned tenants changed since the last sweep (every owned tenant, when a full comparison is due) with
+     * the held versions and queues reads for those that differ; drops tenants the database no longer has. Completes with
+     * how many tenants were queued once their reads are done; only then does the cursor move on.
      */
     public Future<Integer> sweep(ReloadCause cause) {
         Instant asked = Instant.now();
-        return loader.versions().compose(versions -> {
-            Set<UUID> present = new HashSet<>(versions.size() * 2);
-            List<UUID> differing = new ArrayList<>();
-            List<UUID> rewound = new ArrayList<>();
-            for (TenantVersion version : versions) {
-                if (!owns.test(version.tenant())) {
-                    continue;
-                }
-                present.add(version.tenant());
-                Optional<TenantSnapshot> snapshot = cache.get(version.tenant());
-                switch (SweepVerdict.of(snapshot, version, asked)) {
-                    case CURRENT:
-                        continue;
-                    case BEHIND:
-                        differing.add(version.tenant());
-                        break;
-                    case REWOUND:
-                        log.warn(
-                                "Tenant {} is at version {} (changed at {}) in the database but {} (changed at {}) here:"
-                                        + " the database went back in time (a restore, a failover that lost commits)?"
-                                        + " Reading it again",
-                                version.tenant(),
-                                version.version(),
-                                version.changedAt(),
-                                snapshot.get().version(),
-                                snapshot.get().changedAt());
-                        rewound.add(version.tenant());
-                        break;
-                }
-                coordinator.noteVersion(version.tenant(), version.version());
+        SweepCursor from = cursor;
+        Optional<SweepHorizon> since = SweepCursor.readFrom(from, asked, fullCompareInterval);
+        return read(since)
+                .compose(rows -> {
+                    if (rows.full() || from.trusts(rows.horizon())) {
+                        return Future.succeededFuture(rows);
+                    }
+                    log.warn(
+                            "The database's history is not the one the sweep cursor followed (server started {}, was {};"
+                                    + " horizon {}, was {}): a restore, a failover or a restart. Comparing every"
+                                    + " tenant",
+                            rows.horizon().server(),
+                            from.horizon().server(),
+                            Long.toUnsignedString(rows.horizon().xmin()),
+                            Long.toUnsignedString(from.horizon().xmin()));
+                    return read(Optional.empty());
+                })
+                .compose(rows -> compare(rows, cause, asked).andThen(done -> {
+                    // Only a sweep whose reads all succeeded counts as one (status, the seconds-since metric) and
+                    // moves the cursor: a failed read is retried from the same horizon.
+                    if (done.succeeded()) {
+                        lastSweepAt = Instant.now();
+                        cursor = SweepCursor.after(from, rows, asked);
+                    }
+                }));
+    }
+
+    private Future<SweepRows> read(Optional<SweepHorizon> since) {
+        return loader.sweepRows(since).andThen(done -> {
+            if (done.succeeded()) {
+                SweepRows rows = done.result();
+                metrics.sweep(rows.full() ? SweepKind.FULL : SweepKind.CURSOR, rows.rows());
+                heldBackXids = rows.horizon().heldBackXids();
             }
-            dropMissing(present, asked);
-            return Future.join(
-                            coordinator.requestAll(differing, cause, false), coordinator.requestRewound(rewound, cause))
-                    .map(differing.size() + rewound.size())
-                    // Only a sweep whose reads all succeeded counts as one (status, the seconds-since metric).
-                    .andThen(done -> {
-                        if (done.succeeded()) {
-                            lastSweepAt = Instant.now();
-                        }
-                    });
         });
+    }
+
+    /** Acts on what one sweep statement read; completes with how many tenants it queued, once they are read. */
+    private Future<Integer> compare(SweepRows rows, ReloadCause cause, Instant asked) {
+        Set<UUID> present = new HashSet<>(rows.versions().size() * 2);
+        List<UUID> differing = new ArrayList<>();
+        List<UUID> rewound = new ArrayList<>();
+        for (TenantVersion version : rows.versions()) {
+            if (!owns.test(version.tenant())) {
+                continue;
+            }
+            present.add(version.tenant());
+            Optional<TenantSnapshot> snapshot = cache.get(version.tenant());
+            switch (SweepVerdict.of(snapshot, version, asked)) {
+                case CURRENT:
+                    continue;
+                case BEHIND:
+                    differing.add(version.tenant());
+                    break;
+                case REWOUND:
+                    log.warn(
+                            "Tenant {} is at version {} (changed at {}) in the database but {} (changed at {}) here:"
+                                    + " the database went back in time (a restore, a failover that lost commits)?"
+                                    + " Reading it again",
+                            version.tenant(),
+                            version.version(),
+                            version.changedAt(),
+                            snapshot.get().version(),
+                            snapshot.get().changedAt());
+                    rewound.add(version.tenant());
+                    break;
+            }
+            coordinator.noteVersion(version.tenant(), version.version());
+        }
+        if (rows.full()) {
+            dropMissing(present, asked);
+        } else {
+            dropDeleted(rows.deleted(), asked);
+        }
+        return Future.join(coordinator.requestAll(differing, cause, false), coordinator.requestRewound(rewound, cause))
+                .map(differing.size() + rewound.size());
     }
 
     /**
@@ -141,6 +190,14 @@ public final class VersionSweeper {
     /** When the last sweep that read the versions and every read it queued successfully finished, or null. */
     public Instant lastSweepAt() {
         return lastSweepAt;
+    }
+
+    /**
+     * Transaction ids between the last sweep's horizon and the next id to be assigned: how far the oldest running
+     * transaction holds the cursor back (a cursor sweep reads every tenant bumped since).
+     */
+    public long heldBackXids() {
+        return heldBackXids;
     }
 
     /** When the last full reload whose every read succeeded finished, or null. */
@@ -174,6 +231,15 @@ public final class VersionSweeper {
                             name, interval, body, nextDelay(interval, (System.nanoTime() - started) / 1_000_000)));
         });
         timers.put(name, timer);
+    }
+
+    /** Drops held tenants a cursor read (from {@code asked} on) found deleted, except those loaded since. */
+    private void dropDeleted(List<UUID> deleted, Instant asked) {
+        for (UUID tenant : deleted) {
+            cache.get(tenant)
+                    .filter(snapshot -> !readSince(snapshot, asked))
+                    .ifPresent(snapshot -> coordinator.forget(tenant));
+        }
     }
 
     /** Drops held tenants the versions (read from {@code asked} on) did not list, except those loaded since. */
