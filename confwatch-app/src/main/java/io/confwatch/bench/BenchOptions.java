@@ -22,6 +22,15 @@ import java.util.List;
  * @param connections keep-alive connections of {@code http-reads}' load generator
  * @param httpRate requests per second {@code http-reads} paces its measured phases to, or 0 for as fast as the closed
  *     loop goes
+ * @param runs processes {@code startup} starts (each side, with a baseline jar)
+ * @param jvmOptions JVM options of the {@code serve} processes {@code startup} starts from this build
+ * @param baselineJar another build's jar {@code startup} starts alternately beside this one, or empty for none
+ * @param baselineJvmOptions JVM options of the baseline jar's processes
+ * @param shard {@code CONFWATCH_SHARD} of the sharded pods ({@code startup}: every pod; {@code capacity}: measured
+ *     beside the unsharded one), or empty for unsharded only
+ * @param capacityTenants tenants {@code capacity} seeds (or finds already seeded)
+ * @param capacityEntities monitors per tenant for {@code capacity}
+ * @param changes tenants changed before {@code capacity}'s sweep with changes
  */
 public record BenchOptions(
         List<String> scenarios,
@@ -37,7 +46,15 @@ public record BenchOptions(
         int httpTenants,
         int httpEntities,
         int connections,
-        int httpRate) {
+        int httpRate,
+        int runs,
+        String jvmOptions,
+        String baselineJar,
+        String baselineJvmOptions,
+        String shard,
+        int capacityTenants,
+        int capacityEntities,
+        int changes) {
     /** Every scenario, in the order they run by default. */
     public static final List<String> ALL = List.of(
             "propagation-idle",
@@ -48,6 +65,9 @@ public record BenchOptions(
             "poll-mode",
             "http-reads",
             "http-propagation");
+
+    /** Scenarios that run only when named: they start processes or seed large data sets. */
+    public static final List<String> ON_REQUEST = List.of("startup", "capacity");
 
     /** Copies the lists. */
     public BenchOptions {
@@ -71,6 +91,14 @@ public record BenchOptions(
                 1_000,
                 20,
                 16,
-                0);
+                0,
+                5,
+                "",
+                "",
+                "",
+                "",
+                20_000,
+                5,
+                100);
     }
 }

@@ -9,15 +9,16 @@ import java.util.Map;
 
 /** Runs the chosen scenarios one after another and prints the table at the end. */
 public final class BenchRunner {
-    private static final Map<String, Scenario> SCENARIOS = Map.of(
-            "propagation-idle", new PropagationIdle(),
-            "delta-10k", new DeltaLoad(),
-            "cold-start", new ColdStart(),
-            "writer-tps", new WriterTps(),
-            "hint-flood", new HintFlood(),
-            "poll-mode", new PollMode(),
-            "http-reads", new HttpReads(),
-            "http-propagation", new HttpPropagation());
+    private static final Map<String, Scenario> SCENARIOS = Map.ofEntries(
+            Map.entry("propagation-idle", new PropagationIdle()),
+            Map.entry("delta-10k", new DeltaLoad()),
+            Map.entry("cold-start", new ColdStart()),
+            Map.entry("writer-tps", new WriterTps()),
+            Map.entry("hint-flood", new HintFlood()),
+            Map.entry("poll-mode", new PollMode()),
+            Map.entry("http-reads", new HttpReads()),
+            Map.entry("http-propagation", new HttpPropagation()),
+            Map.entry("startup", new Startup()));
 
     private BenchRunner() {}
 

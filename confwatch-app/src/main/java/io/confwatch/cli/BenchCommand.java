@@ -46,6 +46,14 @@ final class BenchCommand implements Cli.Command {
         int httpEntities = d.httpEntities();
         int connections = d.connections();
         int httpRate = d.httpRate();
+        int runs = d.runs();
+        String jvmOptions = d.jvmOptions();
+        String baselineJar = d.baselineJar();
+        String baselineJvmOptions = d.baselineJvmOptions();
+        String shard = d.shard();
+        int capacityTenants = d.capacityTenants();
+        int capacityEntities = d.capacityEntities();
+        int changes = d.changes();
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
             if (i + 1 >= options.size()) {
@@ -72,6 +80,32 @@ final class BenchCommand implements Cli.Command {
                 case "--http-entities" -> httpEntities = positive(option, value);
                 case "--connections" -> connections = positive(option, value);
                 case "--http-rate" -> httpRate = nonNegative(option, value);
+                case "--runs" -> runs = positive(option, value);
+                case "--jvm-options" -> jvmOptions = value;
+                case "--baseline-jar" -> {
+                    if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(value))) {
+                        throw new Cli.UsageException("--baseline-jar '" + value + "' is not a file");
+                    }
+                    baselineJar = value;
+                }
+                case "--baseline-jvm-options" -> baselineJvmOptions = value;
+                case "--shard" -> {
+                    java.util.regex.Matcher parts = java.util.regex.Pattern.compile("([0-9]{1,4})/([0-9]{1,4})")
+                            .matcher(value);
+                    if (!parts.matches()) {
+                        throw new Cli.UsageException("--shard needs i/n, e.g. 0/4, not '" + value + "'");
+                    }
+                    try {
+                        new io.confwatch.config.Shard(
+                                Integer.parseInt(parts.group(1)), Integer.parseInt(parts.group(2)));
+                    } catch (RuntimeException e) {
+                        throw new Cli.UsageException("--shard '" + value + "': " + e.getMessage());
+                    }
+                    shard = value;
+                }
+                case "--capacity-tenants" -> capacityTenants = positive(option, value);
+                case "--capacity-entities" -> capacityEntities = positive(option, value);
+                case "--changes" -> changes = positive(option, value);
                 case "--duration" -> {
                     try {
                         duration = Durations.parse(value);
@@ -106,7 +140,15 @@ final class BenchCommand implements Cli.Command {
                 httpTenants,
                 httpEntities,
                 connections,
-                httpRate);
+                httpRate,
+                runs,
+                jvmOptions,
+                baselineJar,
+                baselineJvmOptions,
+                shard,
+                capacityTenants,
+                capacityEntities,
+                changes);
     }
 
     private static int nonNegative(String option, String value) {
@@ -142,12 +184,15 @@ final class BenchCommand implements Cli.Command {
                                                      [--flood-tenants N] [--hints-per-second N] [--clients 1,16]
                                                      [--http-tenants N] [--http-entities M] [--connections C]
                                                      [--http-rate R]
+                                                     [--runs N] [--jvm-options '…'] [--baseline-jar JAR]
+                                                     [--baseline-jvm-options '…'] [--shard i/n]
+                                                     [--capacity-tenants N] [--capacity-entities M] [--changes K]
 
                 Runs benchmark scenarios on a durable embedded PostgreSQL (a fresh database per scenario), or on the
                 configured database (PG* or CONFWATCH_DATABASE_URL) when one is set, and prints a table:
                 scenario | ours | baseline (measured in the same run) | ratio | target | verdict.
 
-                Scenarios (default: all, in this order):
+                Scenarios (default: all but startup and capacity, in this order):
                   propagation-idle  --samples single-row updates 20 ms apart, commit returned -> installed, p50/p99;
                                     baseline: a bare pgjdbc LISTEN client + one tenant load; and a 5 s poller (model);
                                     each series (ours and the baseline) follows --warmup (2000) unmeasured changes
@@ -168,6 +213,11 @@ final class BenchCommand implements Cli.Command {
                                     --big-tenant (10000) entity tenant vs a 10-entity tenant, --samples/3 each: long
                                     polls first, then a GET /watch stream, then a GET /watch?delta=true stream;
                                     watch and delta p50 against the long poll's
+                  startup           (only when named) java -jar confwatch.jar serve as a process against --tenants x
+                                    --entities, spawn -> first 200 on /readyz, --runs (5) times, median and split
+                                    (JVM start, initial load, other); --jvm-options for its JVM; --baseline-jar (and
+                                    --baseline-jvm-options) runs another build alternately beside it; --shard i/n
+                                    starts sharded pods. A configured database already seeded with that shape is reused
 
                 Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
                 2 on bad options.

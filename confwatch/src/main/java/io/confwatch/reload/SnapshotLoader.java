@@ -57,15 +57,18 @@ public final class SnapshotLoader {
             """
                     + ENTITIES_OF_TENANTS;
 
-    private static final String LOAD_PAGE =
+    // The page's ids as an array (= any(array(…))), not a join to the page: the planner cannot know how many ids a
+    // CTE yields (it assumes 200) and hash-joined each page to a sequential scan of every entity table, so a start-up
+    // read every entity once per page (quadratic in the tenants). An array lets it fetch the page's rows by index.
+    static final String LOAD_PAGE =
             """
             with page as (select id from confwatch.tenants where id > $1 order by id limit $2)
             select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
                    null::uuid
-              from confwatch.tenants t where t.id in (select id from page)
+              from confwatch.tenants t where t.id = any(array(select id from page))
             union all
             """
-                    + ENTITIES_OF_TENANTS.replace("= any($1)", "in (select id from page)");
+                    + ENTITIES_OF_TENANTS.replace("= any($1)", "= any(array(select id from page))");
 
     // Changed rows are fetched by primary key alone (= any(array(…))), and rows now in another tenant are dropped in
     // Java: joining the change set to the entity table lets the planner hash the whole tenant, and a tenant_id = $1
