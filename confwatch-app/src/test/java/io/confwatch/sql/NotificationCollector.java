@@ -24,22 +24,29 @@ final class NotificationCollector implements AutoCloseable {
     private static final String CHANNEL = "confwatch_changes";
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
+    private final String channel;
     private final Connection listener;
     private final Connection sender;
     private final Deque<PGNotification> pending = new ArrayDeque<>();
 
-    private NotificationCollector(Connection listener, Connection sender) {
+    private NotificationCollector(String channel, Connection listener, Connection sender) {
+        this.channel = channel;
         this.listener = listener;
         this.sender = sender;
     }
 
     /** Starts listening; notifications committed from now on are collected. */
     static NotificationCollector listen(TestDatabase db) throws SQLException {
+        return listen(db, CHANNEL);
+    }
+
+    /** Starts listening on {@code channel} (a plain identifier) instead of the triggers' default channel. */
+    static NotificationCollector listen(TestDatabase db, String channel) throws SQLException {
         Connection listener = db.connect();
         try (Statement s = listener.createStatement()) {
-            s.execute("listen " + CHANNEL);
+            s.execute("listen " + channel);
         }
-        return new NotificationCollector(listener, db.connect());
+        return new NotificationCollector(channel, listener, db.connect());
     }
 
     /**
@@ -49,7 +56,7 @@ final class NotificationCollector implements AutoCloseable {
     List<String> receivedFor(UUID... tenants) throws SQLException {
         String sentinel = "sentinel " + UUID.randomUUID();
         try (Statement s = sender.createStatement()) {
-            s.execute("select pg_notify('" + CHANNEL + "', '" + sentinel + "')");
+            s.execute("select pg_notify('" + channel + "', '" + sentinel + "')");
         }
         PGConnection pg = listener.unwrap(PGConnection.class);
         long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -59,7 +66,7 @@ final class NotificationCollector implements AutoCloseable {
                 if (n.getParameter().equals(sentinel)) {
                     return payloads;
                 }
-                if (n.getName().equals(CHANNEL) && mentionsAny(n.getParameter(), tenants)) {
+                if (n.getName().equals(channel) && mentionsAny(n.getParameter(), tenants)) {
                     payloads.add(n.getParameter());
                 }
             }
