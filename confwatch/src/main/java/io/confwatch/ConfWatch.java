@@ -326,6 +326,7 @@ public final class ConfWatch implements AutoCloseable {
         return worker.ready().toCompletionStage().toCompletableFuture().whenCompleteAsync((v, error) -> {}, CALLBACKS);
     }
 
+    /** Whether a tenant belongs to this worker's shard. */
     public boolean owns(UUID tenant) {
         return owns.test(tenant);
     }

@@ -8,10 +8,15 @@ import java.util.stream.Collectors;
 
 /** Root log level, from most to least verbose. */
 public enum LogLevel {
+    /** Everything, including each notification and read. */
     TRACE,
+    /** Diagnostic detail. */
     DEBUG,
+    /** Start-up, shutdown and notable events (the default). */
     INFO,
+    /** Problems the worker recovers from. */
     WARN,
+    /** Failures only. */
     ERROR;
 
     /** The accepted spellings, for messages. */

@@ -8,11 +8,17 @@ import java.util.stream.Collectors;
 
 /** libpq's {@code sslmode} values, from no TLS to TLS with a verified certificate and host name. */
 public enum SslMode {
+    /** No TLS. */
     DISABLE("disable"),
+    /** Plain first; TLS if the server refuses plain text. */
     ALLOW("allow"),
+    /** TLS first; plain if the server refuses TLS. */
     PREFER("prefer"),
+    /** TLS, the server not verified (unless a root certificate is given: then its chain is). */
     REQUIRE("require"),
+    /** TLS, the server's certificate chain verified. */
     VERIFY_CA("verify-ca"),
+    /** TLS, the server's certificate chain and host name verified. */
     VERIFY_FULL("verify-full");
 
     /** The accepted spellings, for messages. */

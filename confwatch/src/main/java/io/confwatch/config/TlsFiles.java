@@ -20,6 +20,7 @@ public record TlsFiles(Optional<String> rootCert, Optional<Path> cert, Optional<
     /** No files: the JVM trust store, no client certificate. */
     public static final TlsFiles NONE = new TlsFiles(Optional.empty(), Optional.empty(), Optional.empty());
 
+    /** Requires every component (empty where not set). */
     public TlsFiles {
         requireNonNull(rootCert, "rootCert");
         requireNonNull(cert, "cert");

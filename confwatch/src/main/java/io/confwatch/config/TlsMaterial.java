@@ -26,6 +26,7 @@ public record TlsMaterial(List<X509Certificate> roots, Optional<ClientIdentity> 
 
     /** A client certificate chain (leaf first) and its private key. */
     public record ClientIdentity(List<X509Certificate> chain, PrivateKey key) {
+        /** Keeps a copy of the chain; requires a key. */
         public ClientIdentity {
             chain = List.copyOf(chain);
             requireNonNull(key, "key");
@@ -39,8 +40,11 @@ public record TlsMaterial(List<X509Certificate> roots, Optional<ClientIdentity> 
 
     /** Which setting a {@link TlsFileException} is about, by its libpq parameter name. */
     public enum Part {
+        /** The trusted CAs ({@code PGSSLROOTCERT}). */
         SSLROOTCERT,
+        /** The client certificate ({@code PGSSLCERT}). */
         SSLCERT,
+        /** The client certificate's key ({@code PGSSLKEY}). */
         SSLKEY;
 
         /** The libpq parameter name, e.g. {@code sslrootcert}. */
@@ -64,6 +68,7 @@ public record TlsMaterial(List<X509Certificate> roots, Optional<ClientIdentity> 
         }
     }
 
+    /** Keeps a copy of the roots; requires {@code client}. */
     public TlsMaterial {
         roots = List.copyOf(roots);
         requireNonNull(client, "client");

@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record TlsPolicy(SslMode mode, boolean verifiesChain, boolean verifiesHost) {
 
+    /** Requires a mode. */
     public TlsPolicy {
         requireNonNull(mode, "mode");
     }

@@ -2,8 +2,11 @@ package io.confwatch.model;
 
 /** The kinds of configuration entity a tenant has, with the names the change log and JSON use. */
 public enum EntityKind {
+    /** A monitor ({@code confwatch.monitors}). */
     MONITOR("monitor"),
+    /** A filter of a monitor ({@code confwatch.filters}). */
     FILTER("filter"),
+    /** A trigger ({@code confwatch.triggers}). */
     TRIGGER("trigger");
 
     private final String wireName;

@@ -8,6 +8,7 @@ import java.util.UUID;
 /** A filter of a tenant; {@code monitorId} is null when the filter applies to every monitor. */
 public record Filter(UUID id, String name, String definition, Instant updatedAt, String updatedBy, UUID monitorId)
         implements ConfigEntity {
+    /** Requires every component; {@code definition} is the JSON object text. */
     public Filter {
         requireNonNull(id, "id");
         requireNonNull(name, "name");

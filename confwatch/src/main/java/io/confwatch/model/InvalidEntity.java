@@ -6,6 +6,7 @@ import java.util.UUID;
 
 /** An entity the worker refused to serve, and why; shown in {@code /status}. */
 public record InvalidEntity(UUID tenant, EntityKind kind, UUID id, String name, String reason) {
+    /** Requires every component; {@code name} and {@code reason} as shown in {@code /status}. */
     public InvalidEntity {
         requireNonNull(tenant, "tenant");
         requireNonNull(kind, "kind");

@@ -8,6 +8,7 @@ import java.util.UUID;
 /** A monitor of a tenant. */
 public record Monitor(UUID id, String name, String definition, Instant updatedAt, String updatedBy)
         implements ConfigEntity {
+    /** Requires every component; {@code definition} is the JSON object text. */
     public Monitor {
         requireNonNull(id, "id");
         requireNonNull(name, "name");

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 /** A tenant's snapshot was installed, replaced or removed; {@code previous}/{@code current} are empty where none. */
 public record TenantChange(UUID tenant, Optional<TenantSnapshot> previous, Optional<TenantSnapshot> current) {
+    /** Requires every component. */
     public TenantChange {
         requireNonNull(tenant, "tenant");
         requireNonNull(previous, "previous");

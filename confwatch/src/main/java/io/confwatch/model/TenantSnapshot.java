@@ -27,6 +27,7 @@ public record TenantSnapshot(
         List<Trigger> triggers,
         List<InvalidEntity> invalid,
         Map<UUID, Object> typed) {
+    /** Requires every component, keeps unmodifiable copies of the lists and typed values; the version is not negative. */
     public TenantSnapshot {
         requireNonNull(tenant, "tenant");
         requireNonNull(name, "name");

@@ -8,6 +8,7 @@ import java.util.UUID;
 /** A trigger of a tenant. */
 public record Trigger(UUID id, String name, String definition, Instant updatedAt, String updatedBy)
         implements ConfigEntity {
+    /** Requires every component; {@code definition} is the JSON object text. */
     public Trigger {
         requireNonNull(id, "id");
         requireNonNull(name, "name");
