@@ -46,6 +46,7 @@ public record BenchOptions(
             "writer-tps",
             "hint-flood",
             "poll-mode",
+            "idle-sweep",
             "http-reads",
             "http-propagation");
 

@@ -16,6 +16,7 @@ public final class BenchRunner {
             "writer-tps", new WriterTps(),
             "hint-flood", new HintFlood(),
             "poll-mode", new PollMode(),
+            "idle-sweep", new IdleSweep(),
             "http-reads", new HttpReads(),
             "http-propagation", new HttpPropagation());
 

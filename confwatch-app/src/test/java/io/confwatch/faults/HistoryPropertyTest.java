@@ -185,7 +185,7 @@ class HistoryPropertyTest {
                         2,
                         Combinators.combine(tenant(), Arbitraries.integers().between(0, 4), Arbitraries.of(true, false))
                                 .as(ReplaceInTwo::new)),
-                weighted(2, change().list().ofMinSize(1).ofMaxSize(3).map(SpanningTx::new)),
+                weighted(1, change().list().ofMinSize(1).ofMaxSize(3).map(SpanningTx::new)),
                 weighted(1, tenant().map(BareTouch::new)),
                 weighted(1, Combinators.combine(tenant(), pick()).as(TriggerlessWrite::new)),
                 weighted(1, Arbitraries.just(new KillListener())));
