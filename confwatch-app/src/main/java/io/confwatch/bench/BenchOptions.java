@@ -63,6 +63,7 @@ public record BenchOptions(
             "writer-tps",
             "hint-flood",
             "poll-mode",
+            "idle-sweep",
             "http-reads",
             "http-propagation");
 

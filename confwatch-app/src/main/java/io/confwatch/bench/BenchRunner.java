@@ -16,6 +16,7 @@ public final class BenchRunner {
             Map.entry("writer-tps", new WriterTps()),
             Map.entry("hint-flood", new HintFlood()),
             Map.entry("poll-mode", new PollMode()),
+            Map.entry("idle-sweep", new IdleSweep()),
             Map.entry("http-reads", new HttpReads()),
             Map.entry("http-propagation", new HttpPropagation()),
             Map.entry("startup", new Startup()));

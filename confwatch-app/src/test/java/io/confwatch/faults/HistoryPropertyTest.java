@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confwatch.ConfWatch;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.http.HttpApi;
+import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.model.ConfigEntity;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.TestDatabase;
+import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +44,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Model-based, differential: random histories of writer operations against a real PostgreSQL (inserts, updates, soft
  * and hard deletes, entities moved between tenants, tenants replaced in one transaction and in two, multi-statement,
- * multi-tenant and bulk transactions, savepoints and rollbacks, {@code notify = off} sessions, bare touches, writes with
+ * multi-tenant and bulk transactions, savepoints and rollbacks, {@code notify = off} sessions, silent transactions held
+ * open across sweeps (only the sweep cursor finds them), bare touches, writes with
  * the triggers disabled followed by a forced reload, listener kills). After each step, once the worker holds every
  * tenant at the database's version, every tenant it holds equals a fresh whole read of the database by content; at the
  * end of each history the {@code /tenants/{id}} bodies equal it too. jqwik shrinks a failing history to a minimal one
@@ -182,6 +185,7 @@ class HistoryPropertyTest {
                         2,
                         Combinators.combine(tenant(), Arbitraries.integers().between(0, 4), Arbitraries.of(true, false))
                                 .as(ReplaceInTwo::new)),
+                weighted(1, change().list().ofMinSize(1).ofMaxSize(3).map(SpanningTx::new)),
                 weighted(1, tenant().map(BareTouch::new)),
                 weighted(1, Combinators.combine(tenant(), pick()).as(TriggerlessWrite::new)),
                 weighted(1, Arbitraries.just(new KillListener())));
@@ -256,6 +260,40 @@ class HistoryPropertyTest {
                 }
             }
         }
+    }
+
+    /**
+     * Changes with notifications off in a transaction that stays open across two sweeps while other transactions
+     * commit, then commits: only the sweep can find them, and a sweep cursor past this transaction's id would not.
+     */
+    record SpanningTx(List<Change> changes) implements Step {
+        @Override
+        public void run(List<UUID> tenants) throws SQLException {
+            Connection c = writer;
+            c.setAutoCommit(false);
+            update(c, "set local confwatch.notify = off");
+            update(c, "select pg_current_xact_id()");
+            try {
+                for (Change change : changes) {
+                    change.apply(c, tenants);
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                return;
+            }
+            // A transaction that commits meanwhile: the sweeps' snapshots move past this one's id, but not their xmin.
+            update(reader, "select pg_current_xact_id()");
+            double sweeps = sweeps();
+            await().atMost(CAUGHT_UP).pollInterval(Duration.ofMillis(10)).until(() -> sweeps() >= sweeps + 2);
+            c.commit();
+        }
+    }
+
+    /** Sweeps the worker has read so far, cursor and full. */
+    private static double sweeps() {
+        return confWatch.meterRegistry().find(ConfWatchMetrics.SWEEPS).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     /** The tenant deleted in one transaction and created again with {@code monitors} new ones in a second. */

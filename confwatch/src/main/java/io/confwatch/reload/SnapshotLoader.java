@@ -128,8 +128,8 @@ public final class SnapshotLoader {
               from pg_catalog.pg_current_snapshot() s
             """;
 
-    /** A full comparison: every tenant's version. */
-    static final String SWEEP_EVERY_TENANT =
+    /** A full comparison: every tenant's version. Public for the bench, which explains it. */
+    public static final String SWEEP_EVERY_TENANT =
             """
             select 1, t.id, t.config_version, t.changed_at, null::text from confwatch.tenants t
             union all
@@ -139,9 +139,9 @@ public final class SnapshotLoader {
     /**
      * A cursor read: the tenants bumped, and the tenant ids deleted (and not created again), by a transaction at or
      * above the horizon {@code $1} (an {@code xid8} as text). Both through btree indexes on the xids (V7), so the rows
-     * read follow the rows changed.
+     * read follow the rows changed. Public for the bench, which explains it.
      */
-    static final String SWEEP_SINCE_HORIZON =
+    public static final String SWEEP_SINCE_HORIZON =
             """
             select 1, t.id, t.config_version, t.changed_at, null::text
               from confwatch.tenants t
