@@ -40,7 +40,7 @@ class TrustBoundaryTest {
      * each call), every name and operator in them qualified (V3's STYLE).
      */
     private static final List<String> COMPUTE_ONLY =
-            List.of("confwatch.current_actor() ", "confwatch.entities_stamp() ");
+            List.of("confwatch.current_actor() ", "confwatch.entities_stamp() ", "confwatch.tenant_slot(uuid) ");
 
     private static RoleLogins logins;
 
