@@ -35,13 +35,15 @@ revoke all on all functions in schema confwatch from confwatch_worker, confwatch
 revoke all on all functions in schema confwatch from public;
 
 -- The worker reads; LISTEN needs no grant. It reads the one channel name the triggers notify
--- (confwatch.notify_channel(), V5) when it connects, and its self-probe notifies that channel.
+-- (confwatch.notify_channel(), V5) when it connects, and its self-probe notifies that channel. A
+-- sharded worker selects its tenants by confwatch.tenant_slot(id) (V8).
 grant usage on schema confwatch to confwatch_worker;
 grant select on confwatch.tenants, confwatch.monitors, confwatch.filters, confwatch.triggers,
     confwatch.config_changes to confwatch_worker;
 -- The sweep finds deleted tenants by their tombstones (V7: the deleting transaction's id).
 grant select on confwatch.tenant_tombstones to confwatch_worker;
 grant execute on function confwatch.notify_channel() to confwatch_worker;
+grant execute on function confwatch.tenant_slot(uuid) to confwatch_worker;
 
 -- Writers change configuration and nothing the worker relies on (the trust boundary, since V3): the
 -- triggers keep config_version, version_xid, changed_at and the change log as confwatch_owner

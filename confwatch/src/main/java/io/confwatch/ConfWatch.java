@@ -6,7 +6,7 @@ import io.confwatch.cache.ConfigCache;
 import io.confwatch.config.BuildInfo;
 import io.confwatch.config.ConfigException;
 import io.confwatch.config.DatabaseTarget;
-import io.confwatch.config.ShardOwnership;
+import io.confwatch.config.TenantOwnership;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.DatabaseUnavailableException;
 import io.confwatch.db.JdbcTarget;
@@ -49,7 +49,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +86,7 @@ public final class ConfWatch implements AutoCloseable {
     private final ConfigCache cache;
     private final PgClients clients;
     private final Worker worker;
-    private final Predicate<UUID> owns;
+    private final TenantOwnership owns;
     private volatile String deploymentId;
     private volatile boolean closed;
 
@@ -101,7 +100,7 @@ public final class ConfWatch implements AutoCloseable {
             Definitions definitions) {
         this.config = config;
         this.embedded = embedded;
-        this.owns = ShardOwnership.of(config.shard());
+        this.owns = TenantOwnership.of(config.shard());
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.registry = registry;
@@ -333,7 +332,7 @@ public final class ConfWatch implements AutoCloseable {
 
     /** The index of the shard that owns {@code tenant} among this worker's shard count (DESIGN §4.4a). */
     public int ownerShard(UUID tenant) {
-        return ShardOwnership.owner(tenant, config.shard().count());
+        return owns.ownerOf(tenant);
     }
 
     /** The settings in force (with the embedded database filled in, in embedded mode). */

@@ -3,6 +3,7 @@ package io.confwatch;
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.config.Backoff;
 import io.confwatch.config.Mode;
+import io.confwatch.config.TenantOwnership;
 import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.ChangeLogRetention;
 import io.confwatch.db.Connections;
@@ -22,9 +23,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ final class Worker extends VerticleBase {
     private final PgClients clients;
     private final ConfigCache cache;
     private final ConfWatchMetrics metrics;
-    private final Predicate<UUID> owns;
+    private final TenantOwnership owns;
     private final Promise<Void> ready = Promise.promise();
 
     private Pool pool;
@@ -62,7 +61,7 @@ final class Worker extends VerticleBase {
     /** Paces retries of the initial load and of catch-up sweeps, like retries of a failed tenant read. */
     private Backoff retryBackoff;
 
-    Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, Predicate<UUID> owns) {
+    Worker(WorkerConfig config, PgClients clients, ConfigCache cache, ConfWatchMetrics metrics, TenantOwnership owns) {
         this.config = config;
         this.clients = clients;
         this.cache = cache;
@@ -75,7 +74,7 @@ final class Worker extends VerticleBase {
         pool = clients.pool(config.pool().size(), "confwatch");
         retryBackoff =
                 new Backoff(config.reload().retryMinBackoff(), config.reload().retryMaxBackoff());
-        loader = new SnapshotLoader(pool, clients.callTimeout());
+        loader = new SnapshotLoader(pool, clients.callTimeout(), owns.sqlSlots());
         coordinator = new ReloadCoordinator(
                 vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
         sweeper = new VersionSweeper(

@@ -76,6 +76,29 @@ class ShardTest {
                         "pod ordinal 3 from CONFWATCH_POD_NAME=\"confwatch-3\" is not below the shard " + "count 3");
     }
 
+    @Test
+    void fromEnv_schemeBoth_shardUnderBothSchemes() {
+        assertThat(shard("CONFWATCH_SHARD", "1/3", "CONFWATCH_SHARD_SCHEME", "both"))
+                .isEqualTo(new Shard(1, 3, ShardScheme.BOTH));
+        assertThat(shard("CONFWATCH_SHARD", "1/3", "CONFWATCH_SHARD_SCHEME", "SLOTS"))
+                .isEqualTo(new Shard(1, 3));
+        assertThat(shard("CONFWATCH_SHARD", "1/3").scheme()).isEqualTo(ShardScheme.SLOTS);
+    }
+
+    @Test
+    void fromEnv_schemeWithoutShard_ownsEverything() {
+        assertThat(shard("CONFWATCH_SHARD_SCHEME", "both")).isEqualTo(Shard.NONE);
+    }
+
+    @Test
+    void fromEnv_unknownScheme_throwsNamingTheSetting() {
+        assertThatThrownBy(() -> shard("CONFWATCH_SHARD", "1/3", "CONFWATCH_SHARD_SCHEME", "rendezvous"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("CONFWATCH_SHARD_SCHEME"))
+                .hasMessageContaining("rendezvous")
+                .hasMessageContaining("expected slots or both");
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',

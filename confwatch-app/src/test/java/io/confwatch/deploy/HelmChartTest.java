@@ -244,6 +244,7 @@ class HelmChartTest {
 
         assertThat(statefulSet.path("spec").path("replicas").asInt()).isEqualTo(3);
         assertThat(env(worker, "CONFWATCH_SHARD").path("value").asText()).isEqualTo("3");
+        assertThat(env(worker, "CONFWATCH_SHARD_SCHEME").path("value").asText()).isEqualTo("slots");
         assertThat(env(worker, "CONFWATCH_POD_NAME")
                         .path("valueFrom")
                         .path("fieldRef")

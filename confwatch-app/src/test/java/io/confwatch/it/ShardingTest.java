@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confwatch.ConfWatch;
 import io.confwatch.config.HttpSettings;
 import io.confwatch.config.Shard;
-import io.confwatch.config.ShardOwnership;
+import io.confwatch.config.SlotOwnership;
+import io.confwatch.config.TenantSlot;
 import io.confwatch.http.HttpApi;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
@@ -91,9 +92,8 @@ class ShardingTest {
             Set<UUID> held = workers.get(index).tenants().stream()
                     .map(TenantSnapshot::tenant)
                     .collect(Collectors.toSet());
-            Set<UUID> owned = tenants.stream()
-                    .filter(tenant -> ShardOwnership.owner(tenant, SHARDS) == shard)
-                    .collect(Collectors.toSet());
+            Set<UUID> owned =
+                    tenants.stream().filter(tenant -> owner(tenant) == shard).collect(Collectors.toSet());
             assertThat(held).as("tenants held by shard %d", index).isEqualTo(owned);
             assertThat(seen).as("tenants held twice").doesNotContainAnyElementsOf(held);
             seen.addAll(held);
@@ -116,7 +116,7 @@ class ShardingTest {
     @Test
     void getTenant_foreignTenant_answers404NamingTheOwnerShard() throws Exception {
         for (UUID tenant : List.copyOf(tenants).subList(0, 20)) {
-            int owner = ShardOwnership.owner(tenant, SHARDS);
+            int owner = owner(tenant);
             long version = fixtures.version(tenant);
             Fixtures.held(workers.get(owner), tenant, version);
             for (int index = 0; index < SHARDS; index++) {
@@ -140,7 +140,7 @@ class ShardingTest {
     @Test
     void adminReload_foreignTenant_answers404NamingTheOwnerShard() throws Exception {
         UUID tenant = tenants.iterator().next();
-        int owner = ShardOwnership.owner(tenant, SHARDS);
+        int owner = owner(tenant);
         int other = (owner + 1) % SHARDS;
 
         HttpResponse<String> response = send(
@@ -165,10 +165,15 @@ class ShardingTest {
         });
     }
 
+    /** The shard that owns {@code tenant}: its slot's (DESIGN §4.4a). */
+    private static int owner(UUID tenant) {
+        return SlotOwnership.owner(TenantSlot.of(tenant), SHARDS);
+    }
+
     private static UUID tenantOwnedBy(int shard) {
         while (true) {
             UUID tenant = UUID.randomUUID();
-            if (ShardOwnership.owner(tenant, SHARDS) == shard) {
+            if (owner(tenant) == shard) {
                 return tenant;
             }
         }

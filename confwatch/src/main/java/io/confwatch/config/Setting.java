@@ -129,6 +129,13 @@ enum Setting {
             "none (every pod holds every tenant)",
             "`i/n` (0 ≤ i < n ≤ 1024): this pod owns shard i of n; or `n` alone: i is the ordinal suffix "
                     + "of `CONFWATCH_POD_NAME` (StatefulSet pod `confwatch-3` → 3)."),
+    CONFWATCH_SHARD_SCHEME(
+            "slots",
+            null,
+            "How tenants map to shards: `slots` (each shard owns whole slots of tenants, and reads, sweeps and reloads "
+                    + "only those, filtered by the database) or `both` (also the tenants the per-tenant scheme of "
+                    + "releases before it gave this shard, read whole and filtered in the worker): `both` for the one "
+                    + "rolling update from such a release, see docs/operations.md."),
     CONFWATCH_POD_NAME(
             null,
             "`$HOSTNAME`",

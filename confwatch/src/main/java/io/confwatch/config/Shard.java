@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  *
  * @param index this pod's shard, {@code 0 ≤ index < count}
  * @param count number of shards, 1–{@value #MAX_COUNT}
+ * @param scheme how tenants map to shards ({@code CONFWATCH_SHARD_SCHEME})
  */
-public record Shard(int index, int count) {
+public record Shard(int index, int count, ShardScheme scheme) {
 
     /** Largest shard count: ownership costs one hash per shard per tenant. */
     public static final int MAX_COUNT = 1024;
@@ -26,6 +27,7 @@ public record Shard(int index, int count) {
 
     /** Validates {@code 0 ≤ index < count ≤ MAX_COUNT}; failures name {@code CONFWATCH_SHARD}. */
     public Shard {
+        requireNonNull(scheme, "scheme");
         if (count < 1 || count > MAX_COUNT) {
             throw ConfigException.of(
                     Setting.CONFWATCH_SHARD, index + "/" + count, "shard count must be between 1 and " + MAX_COUNT);
@@ -34,6 +36,16 @@ public record Shard(int index, int count) {
             throw ConfigException.of(
                     Setting.CONFWATCH_SHARD, index + "/" + count, "shard index must be between 0 and " + (count - 1));
         }
+    }
+
+    /** Shard {@code index} of {@code count} by slot ({@link ShardScheme#SLOTS}), the default scheme. */
+    public Shard(int index, int count) {
+        this(index, count, ShardScheme.SLOTS);
+    }
+
+    /** This shard under {@code scheme}. */
+    public Shard withScheme(ShardScheme scheme) {
+        return new Shard(index, count, scheme);
     }
 
     /** Whether tenants are split across more than one shard. */

@@ -3,6 +3,7 @@ package io.confwatch.config;
 import static io.confwatch.config.Setting.CONFWATCH_MODE;
 import static io.confwatch.config.Setting.CONFWATCH_POD_NAME;
 import static io.confwatch.config.Setting.CONFWATCH_SHARD;
+import static io.confwatch.config.Setting.CONFWATCH_SHARD_SCHEME;
 import static io.confwatch.config.Setting.CONFWATCH_SHUTDOWN_TIMEOUT;
 import static io.confwatch.config.Setting.CONFWATCH_WORKER_ID;
 import static java.util.Objects.requireNonNull;
@@ -187,12 +188,16 @@ public record WorkerConfig(
 
     private static Shard readShard(Env env) {
         Optional<String> text = env.get(CONFWATCH_SHARD);
+        ShardScheme scheme =
+                env.get(CONFWATCH_SHARD_SCHEME).map(ShardScheme::parse).orElse(ShardScheme.SLOTS);
         if (text.isEmpty()) {
+            // Every pod holds every tenant under any scheme; a bad value still fails above.
             return Shard.NONE;
         }
         Optional<String> podName = env.get(CONFWATCH_POD_NAME);
         String podSource = podName.isPresent() ? CONFWATCH_POD_NAME.variable() : "HOSTNAME";
-        return Shard.parse(text.get(), podName.or(() -> env.get("HOSTNAME")), podSource);
+        return Shard.parse(text.get(), podName.or(() -> env.get("HOSTNAME")), podSource)
+                .withScheme(scheme);
     }
 
     private static String readWorkerId(Env env) {

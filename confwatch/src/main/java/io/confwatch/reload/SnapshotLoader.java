@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +113,31 @@ public final class SnapshotLoader {
                    null, null
             """;
 
-    private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
+    /**
+     * The one SQL spelling of "a tenant this worker owns" (DESIGN §4.4a, {@code sql/V8__tenant_slots.sql}): its slot is
+     * among the slots in parameter {@code $param} (an {@code int4[]}), which index {@code confwatch.tenants_slot_idx}
+     * answers. {@code alias} names a {@code confwatch.tenants} row.
+     */
+    static String owned(String alias, int param) {
+        return "confwatch.tenant_slot(" + alias + ".id) = any($" + param + "::int4[])";
+    }
+
+    // Sharded start-up and full loads: the tenants of a chunk of owned slots ($1), whole, in one statement.
+    private static final String LOAD_SLOTS =
+            """
+            with page as (select t.id from confwatch.tenants t where %s)
+            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
+                   null::uuid
+              from confwatch.tenants t where t.id in (select id from page)
+            union all
+            """
+                            .formatted(owned("t", 1))
+                    + ENTITIES_OF_TENANTS.replace("= any($1)", "in (select id from page)");
+
+    private static final String VERSIONS = "select t.id, t.config_version, t.changed_at from confwatch.tenants t";
+
+    // The versioned sweep and full reloads of a sharded worker: owned tenants only.
+    private static final String OWNED_VERSIONS = VERSIONS + " where " + owned("t", 1);
 
     // The versioned sweep's two statements (docs/invariants.md, "the sweep cursor"). Columns: kind, tenant id,
     // config_version (a tombstone's last version), changed_at, and on the one horizon row the xmin and xmax of this
@@ -162,17 +187,40 @@ public final class SnapshotLoader {
 
     private final Pool pool;
     private final Duration timeout;
+    // The owned slots as the database gets them; null: every tenant is read (and filtered in Java, if at all).
+    private final Integer[] ownedSlots;
     private final Set<SqlConnection> reading = ConcurrentHashMap.newKeySet();
 
     /** A loader whose every statement is bounded by {@code timeout}; past it, its connection is aborted. */
     public SnapshotLoader(Pool pool, Duration timeout) {
-        this.pool = pool;
-        this.timeout = timeout;
+        this(pool, timeout, Optional.empty());
     }
 
-    /** Every tenant's id and version, for the versioned sweep. */
+    /**
+     * A loader whose tenant-wide reads (versions, full loads) return only the tenants of {@code ownedSlots} (ascending)
+     * when present, every tenant when empty.
+     */
+    public SnapshotLoader(Pool pool, Duration timeout, Optional<int[]> ownedSlots) {
+        this.pool = pool;
+        this.timeout = timeout;
+        this.ownedSlots = ownedSlots
+                .map(slots -> Arrays.stream(slots).boxed().toArray(Integer[]::new))
+                .orElse(null);
+    }
+
+    /** The slots whose tenants this loader reads, ascending; empty when it reads every tenant. */
+    Optional<int[]> ownedSlots() {
+        return ownedSlots == null
+                ? Optional.empty()
+                : Optional.of(
+                        Arrays.stream(ownedSlots).mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Every owned tenant's id and version (every tenant's, when not filtered by slot), for the versioned sweep. */
     public Future<List<TenantVersion>> versions() {
-        return query(VERSIONS, Tuple.tuple()).map(rows -> {
+        Future<RowSet<Row>> read =
+                ownedSlots == null ? query(VERSIONS, Tuple.tuple()) : query(OWNED_VERSIONS, Tuple.of(ownedSlots));
+        return read.map(rows -> {
             List<TenantVersion> versions = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 versions.add(new TenantVersion(row.getUUID(0), row.getLong(1), instant(row, 2)));
@@ -230,6 +278,12 @@ public final class SnapshotLoader {
     /** Up to {@code limit} tenants with ids above {@code after} (in id order), whole: one page of a full load. */
     Future<Map<UUID, TenantRows.Whole>> loadPage(UUID after, int limit) {
         return query(LOAD_PAGE, Tuple.of(after, limit)).map(SnapshotLoader::wholes);
+    }
+
+    /** Every tenant of the slots {@code slots}, whole: one page of a sharded full load. */
+    Future<Map<UUID, TenantRows.Whole>> loadSlots(int[] slots) {
+        Integer[] boxed = Arrays.stream(slots).boxed().toArray(Integer[]::new);
+        return query(LOAD_SLOTS, Tuple.of(boxed)).map(SnapshotLoader::wholes);
     }
 
     /** What changed in {@code tenant} after {@code sinceVersion}, from the change log. */

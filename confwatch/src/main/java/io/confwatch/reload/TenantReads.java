@@ -69,11 +69,42 @@ final class TenantReads {
         this.retry = retry;
     }
 
-    /** Reads every tenant whole, page by page in id order, installing owned ones; completes with how many are held. */
+    /**
+     * Reads every owned tenant whole, page by page (in id order, or slot by slot when the database filters by slot),
+     * installing owned ones; completes with how many are held.
+     */
     Future<Integer> loadAll(ReloadCause cause) {
         Promise<Integer> done = Promise.promise();
-        loadPage(new UUID(0, 0), cause, done, 0);
+        Optional<int[]> slots = loader.ownedSlots();
+        if (slots.isPresent()) {
+            loadSlots(new SlotChunks(slots.get(), settings.batchSize()), 0, cause, done, 0);
+        } else {
+            loadPage(new UUID(0, 0), cause, done, 0);
+        }
         return done.future();
+    }
+
+    private void loadSlots(SlotChunks chunks, int inLast, ReloadCause cause, Promise<Integer> done, int loaded) {
+        if (!chunks.hasNext()) {
+            done.complete(loaded);
+            return;
+        }
+        long started = System.nanoTime();
+        long generation = cache.generation();
+        loader.loadSlots(chunks.next(inLast))
+                .onSuccess(wholes -> {
+                    metrics.reloadDuration(System.nanoTime() - started);
+                    Instant now = Instant.now();
+                    int count = loaded;
+                    for (TenantRows.Whole rows : wholes.values()) {
+                        if (owns.test(rows.tenant().id())) {
+                            install(rows, now, cause, Replace.IF_NEWER, generation);
+                            count++;
+                        }
+                    }
+                    loadSlots(chunks, wholes.size(), cause, done, count);
+                })
+                .onFailure(done::fail);
     }
 
     private void loadPage(UUID after, ReloadCause cause, Promise<Integer> done, int loaded) {
