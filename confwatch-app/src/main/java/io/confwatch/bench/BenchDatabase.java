@@ -25,10 +25,20 @@ public final class BenchDatabase implements AutoCloseable {
         this.configured = configured;
     }
 
-    /** Starts a durable embedded server when {@code config} names no database, else uses the configured one. */
-    public static BenchDatabase open(WorkerConfig config) {
+    /**
+     * Starts a durable embedded server when {@code config} names no database, else uses the configured one; with
+     * {@code statementStats} the embedded server preloads {@code pg_stat_statements} (for {@code capacity}).
+     */
+    public static BenchDatabase open(WorkerConfig config, boolean statementStats) {
         if (config.isEmbedded()) {
-            return new BenchDatabase(EmbeddedPostgres.start(/* durable= */ true), null);
+            return new BenchDatabase(
+                    statementStats
+                            ? EmbeddedPostgres.start(
+                                    /* durable= */ true,
+                                    java.util.Map.of("shared_preload_libraries", "pg_stat_statements"),
+                                    dataDir -> {})
+                            : EmbeddedPostgres.start(/* durable= */ true),
+                    null);
         }
         return new BenchDatabase(null, config.database().orElseThrow());
     }

@@ -31,6 +31,7 @@ import java.util.List;
  * @param capacityTenants tenants {@code capacity} seeds (or finds already seeded)
  * @param capacityEntities monitors per tenant for {@code capacity}
  * @param changes tenants changed before {@code capacity}'s sweep with changes
+ * @param capacityJson the file {@code capacity} writes its figures to, as JSON
  */
 public record BenchOptions(
         List<String> scenarios,
@@ -54,7 +55,8 @@ public record BenchOptions(
         String shard,
         int capacityTenants,
         int capacityEntities,
-        int changes) {
+        int changes,
+        String capacityJson) {
     /** Every scenario, in the order they run by default. */
     public static final List<String> ALL = List.of(
             "propagation-idle",
@@ -100,6 +102,7 @@ public record BenchOptions(
                 "",
                 20_000,
                 5,
-                100);
+                100,
+                "bench-capacity.json");
     }
 }

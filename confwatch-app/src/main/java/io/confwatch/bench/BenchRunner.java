@@ -19,7 +19,8 @@ public final class BenchRunner {
             Map.entry("idle-sweep", new IdleSweep()),
             Map.entry("http-reads", new HttpReads()),
             Map.entry("http-propagation", new HttpPropagation()),
-            Map.entry("startup", new Startup()));
+            Map.entry("startup", new Startup()),
+            Map.entry("capacity", new Capacity()));
 
     private BenchRunner() {}
 
@@ -31,7 +32,8 @@ public final class BenchRunner {
     /** Runs {@code options}' scenarios; returns the rows printed (a failed scenario gives one MISS row). */
     public static List<ResultRow> run(BenchOptions options, WorkerConfig config, PrintStream out) {
         List<ResultRow> rows = new ArrayList<>();
-        try (BenchDatabase database = BenchDatabase.open(config)) {
+        try (BenchDatabase database =
+                BenchDatabase.open(config, options.scenarios().contains("capacity"))) {
             BenchContext context = new BenchContext(options, config, database, out);
             out.println("confwatch bench, " + Instant.now() + ", "
                     + Runtime.getRuntime().availableProcessors()

@@ -54,6 +54,7 @@ final class BenchCommand implements Cli.Command {
         int capacityTenants = d.capacityTenants();
         int capacityEntities = d.capacityEntities();
         int changes = d.changes();
+        String capacityJson = d.capacityJson();
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
             if (i + 1 >= options.size()) {
@@ -106,6 +107,7 @@ final class BenchCommand implements Cli.Command {
                 case "--capacity-tenants" -> capacityTenants = positive(option, value);
                 case "--capacity-entities" -> capacityEntities = positive(option, value);
                 case "--changes" -> changes = positive(option, value);
+                case "--capacity-json" -> capacityJson = value;
                 case "--duration" -> {
                     try {
                         duration = Durations.parse(value);
@@ -148,7 +150,8 @@ final class BenchCommand implements Cli.Command {
                 shard,
                 capacityTenants,
                 capacityEntities,
-                changes);
+                changes,
+                capacityJson);
     }
 
     private static int nonNegative(String option, String value) {
@@ -187,6 +190,7 @@ final class BenchCommand implements Cli.Command {
                                                      [--runs N] [--jvm-options '…'] [--baseline-jar JAR]
                                                      [--baseline-jvm-options '…'] [--shard i/n]
                                                      [--capacity-tenants N] [--capacity-entities M] [--changes K]
+                                                     [--capacity-json FILE]
 
                 Runs benchmark scenarios on a durable embedded PostgreSQL (a fresh database per scenario), or on the
                 configured database (PG* or CONFWATCH_DATABASE_URL) when one is set, and prints a table:
@@ -221,6 +225,13 @@ final class BenchCommand implements Cli.Command {
                                     (JVM start, initial load, other); --jvm-options for its JVM; --baseline-jar (and
                                     --baseline-jvm-options) runs another build alternately beside it; --shard i/n
                                     starts sharded pods. A configured database already seeded with that shape is reused
+                  capacity          (only when named) per pod, unsharded and as --shard (0/4): rows, bytes, shared
+                                    blocks and database time of the worker's own statements (pg_stat_statements for
+                                    its login; bytes through a counting relay) for a start-up, a full reload, an idle
+                                    sweep and a sweep after --changes (100) changes, over --capacity-tenants (20000) x
+                                    --capacity-entities (5); a table, and JSON in --capacity-json (bench-capacity.json)
+                                    The server must preload pg_stat_statements (the embedded one does); a configured
+                                    database already seeded with that shape is reused
 
                 Exits 0 when every scenario ran (a missed target is a verdict, not a failure), 1 when one could not run,
                 2 on bad options.

@@ -71,7 +71,8 @@ final class TenantReads {
 
     /**
      * Reads every owned tenant whole, page by page (in id order, or slot by slot when the database filters by slot),
-     * installing owned ones; completes with how many are held.
+     * installing owned ones; completes with how many are held. In id order the next page is read while this one is
+     * assembled and installed, so the database's work and ours overlap.
      */
     Future<Integer> loadAll(ReloadCause cause) {
         Promise<Integer> done = Promise.promise();
@@ -79,7 +80,8 @@ final class TenantReads {
         if (slots.isPresent()) {
             loadSlots(new SlotChunks(slots.get(), settings.batchSize()), 0, cause, done, 0);
         } else {
-            loadPage(new UUID(0, 0), cause, done, 0);
+            UUID first = new UUID(0, 0);
+            onPage(readPage(first), first, cause, done, 0);
         }
         return done.future();
     }
@@ -107,27 +109,37 @@ final class TenantReads {
                 .onFailure(done::fail);
     }
 
-    private void loadPage(UUID after, ReloadCause cause, Promise<Integer> done, int loaded) {
-        long started = System.nanoTime();
+    /** One page's read in flight, with what was true when it was sent. */
+    private record PageRead(Future<Map<UUID, TenantRows.Whole>> rows, long generation, long startedNanos) {}
+
+    private PageRead readPage(UUID after) {
         long generation = cache.generation();
-        loader.loadPage(after, settings.batchSize())
+        long started = System.nanoTime();
+        return new PageRead(loader.loadPage(after, settings.batchSize()), generation, started);
+    }
+
+    private void onPage(PageRead page, UUID after, ReloadCause cause, Promise<Integer> done, int loaded) {
+        page.rows()
                 .onSuccess(wholes -> {
-                    metrics.reloadDuration(System.nanoTime() - started);
-                    Instant now = Instant.now();
+                    metrics.reloadDuration(System.nanoTime() - page.startedNanos());
                     UUID last = after;
+                    for (UUID tenant : wholes.keySet()) {
+                        last = TenantIds.max(last, tenant);
+                    }
+                    boolean more = wholes.size() >= settings.batchSize();
+                    PageRead next = more ? readPage(last) : null;
+                    Instant now = Instant.now();
                     int count = loaded;
                     for (TenantRows.Whole rows : wholes.values()) {
-                        UUID tenant = rows.tenant().id();
-                        last = TenantIds.max(last, tenant);
-                        if (owns.test(tenant)) {
-                            install(rows, now, cause, Replace.IF_NEWER, generation);
+                        if (owns.test(rows.tenant().id())) {
+                            install(rows, now, cause, Replace.IF_NEWER, page.generation());
                             count++;
                         }
                     }
-                    if (wholes.size() < settings.batchSize()) {
+                    if (next == null) {
                         done.complete(count);
                     } else {
-                        loadPage(last, cause, done, count);
+                        onPage(next, last, cause, done, count);
                     }
                 })
                 .onFailure(done::fail);

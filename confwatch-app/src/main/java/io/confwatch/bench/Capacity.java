@@ -1,0 +1,349 @@
+package io.confwatch.bench;
+
+import io.confwatch.ConfWatch;
+import io.confwatch.config.DatabaseTarget;
+import io.confwatch.config.WorkerConfig;
+import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.reload.ReloadCause;
+import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code capacity}: what one pod costs the database at {@code --capacity-tenants} × {@code --capacity-entities}, per
+ * pod, unsharded and as shard {@code --shard} (default 0/4): the rows, bytes, shared blocks and execution time of its
+ * own statements (pg_stat_statements for the worker's login; bytes through a counting relay) for a start-up, a full
+ * reload, an idle sweep and a sweep after {@code --changes} tenants changed. It measures whatever the worker's
+ * statements are, so a build with other sweeps or sharding is measured by the same command.
+ */
+public final class Capacity implements Scenario {
+    static final String DEFAULT_SHARD = "0/4";
+    private static final Duration PHASE_BOUND = Duration.ofMinutes(30);
+
+    /** One phase of one pod: what its statements cost. */
+    record Phase(
+            String pod,
+            String phase,
+            long rows,
+            long bytesFromDatabase,
+            long sharedBlocks,
+            double execMillis,
+            long calls,
+            int sweeps,
+            double wallSeconds,
+            List<String> top) {}
+
+    @Override
+    public String name() {
+        return "capacity";
+    }
+
+    @Override
+    public List<ResultRow> run(BenchContext context) throws Exception {
+        BenchOptions options = context.options();
+        int tenants = options.capacityTenants();
+        int perTenant = options.capacityEntities();
+        String shard = options.shard().isEmpty() ? DEFAULT_SHARD : options.shard();
+        DatabaseTarget admin = context.database().fresh("bench_capacity");
+        List<Phase> phases = new ArrayList<>();
+        try (Connection sql = BenchDatabase.connect(admin)) {
+            DatabaseTarget worker = StatementStats.prepare(sql, admin);
+            CapacitySeed.seedOnce(context, name(), sql, tenants, perTenant);
+            try (CountingProxy proxy = CountingProxy.start(admin.host(), admin.port())) {
+                DatabaseTarget throughProxy = new DatabaseTarget(
+                        "127.0.0.1",
+                        proxy.port(),
+                        worker.database(),
+                        worker.user(),
+                        worker.password(),
+                        worker.sslMode(),
+                        worker.tls());
+                Duration pollInterval = Duration.ofMillis(Math.max(1_000, tenants / 50));
+                for (String pod : List.of("unsharded", shard)) {
+                    Map<String, String> shardEnv = pod.equals("unsharded") ? Map.of() : Map.of("CONFWATCH_SHARD", pod);
+                    phases.addAll(loads(context, sql, proxy, throughProxy, pod, shardEnv));
+                    phases.addAll(sweeps(context, sql, proxy, throughProxy, pod, shardEnv, pollInterval));
+                }
+            }
+        }
+        print(context, tenants, perTenant, phases);
+        Path jsonFile = Path.of(options.capacityJson());
+        Files.writeString(jsonFile, json(tenants, perTenant, phases), StandardCharsets.UTF_8);
+        context.detail(name(), "JSON written to " + jsonFile.toAbsolutePath());
+        return rows(tenants, perTenant, shard, phases);
+    }
+
+    /** A start-up and a full reload of one listen-mode pod (sweeps and periodic full reloads an hour away). */
+    private List<Phase> loads(
+            BenchContext context,
+            Connection sql,
+            CountingProxy proxy,
+            DatabaseTarget target,
+            String pod,
+            Map<String, String> shardEnv)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(shardEnv);
+        env.put("CONFWATCH_MODE", "listen");
+        env.put("CONFWATCH_SWEEP_INTERVAL", "1h");
+        env.put("CONFWATCH_FULL_RELOAD_INTERVAL", "2h");
+        List<Phase> phases = new ArrayList<>();
+        Window window = Window.open(sql, proxy);
+        try (ConfWatch confWatch = context.startWorker(config(env, target))) {
+            phases.add(window.close(pod, "start-up", 0));
+            window = Window.open(sql, proxy);
+            double before = manualReads(confWatch);
+            int queued = confWatch.reloadAll().get(PHASE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            await("the full reload", () -> manualReads(confWatch) >= before + queued);
+            phases.add(window.close(pod, "full reload", 0));
+        }
+        return phases;
+    }
+
+    /** An idle sweep and a sweep after changes, of one poll-mode pod (only sweeps read: no listener, no hints). */
+    private List<Phase> sweeps(
+            BenchContext context,
+            Connection sql,
+            CountingProxy proxy,
+            DatabaseTarget target,
+            String pod,
+            Map<String, String> shardEnv,
+            Duration pollInterval)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(shardEnv);
+        env.put("CONFWATCH_MODE", "poll");
+        env.put("CONFWATCH_POLL_INTERVAL", pollInterval.toMillis() + "ms");
+        env.put("CONFWATCH_FULL_RELOAD_INTERVAL", "2h");
+        List<Phase> phases = new ArrayList<>();
+        try (ConfWatch confWatch = context.startWorker(config(env, target))) {
+            // The first sweeps after a start may differ (a first full comparison): measure a later one.
+            for (int i = 0; i < 2; i++) {
+                nextSweep(confWatch);
+            }
+            Window window = Window.open(sql, proxy);
+            Instant sweptAt = nextSweep(confWatch);
+            phases.add(window.close(pod, "idle sweep", 1));
+
+            window = Window.open(sql, proxy);
+            List<CapacitySeed.Change> changes =
+                    CapacitySeed.change(sql, context.options().changes());
+            List<CapacitySeed.Change> owned = changes.stream()
+                    .filter(change -> confWatch.owns(change.tenant()))
+                    .toList();
+            int sweeps = 0;
+            Instant last = sweptAt;
+            while (!owned.stream().allMatch(change -> held(confWatch, change))) {
+                Instant now = waitForSweepAfter(confWatch, last);
+                sweeps++;
+                last = now;
+            }
+            phases.add(window.close(pod, "sweep, " + changes.size() + " changes (" + owned.size() + " owned)", sweeps));
+        }
+        return phases;
+    }
+
+    private static boolean held(ConfWatch confWatch, CapacitySeed.Change change) {
+        return confWatch
+                .snapshot(change.tenant())
+                .map(s -> s.version() >= change.version())
+                .orElse(false);
+    }
+
+    /** Waits for the sweep after the one now recorded; returns when it finished. */
+    private static Instant nextSweep(ConfWatch confWatch) throws InterruptedException {
+        return waitForSweepAfter(confWatch, confWatch.status().lastSweepAt());
+    }
+
+    private static Instant waitForSweepAfter(ConfWatch confWatch, Instant after) throws InterruptedException {
+        long deadline = System.nanoTime() + PHASE_BOUND.toNanos();
+        while (true) {
+            Instant now = confWatch.status().lastSweepAt();
+            if (now != null && !now.equals(after)) {
+                return now;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no sweep finished within " + PHASE_BOUND.toMinutes() + " minutes");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + PHASE_BOUND.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " did not finish within " + PHASE_BOUND.toMinutes() + " min");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** The worker settings in this process's environment (CONFWATCH_* only), with {@code overrides}, on {@code target}. */
+    private static WorkerConfig config(Map<String, String> overrides, DatabaseTarget target) {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("CONFWATCH_") && !name.equals("CONFWATCH_DATABASE_URL")) {
+                env.put(name, value);
+            }
+        });
+        env.remove("CONFWATCH_SHARD");
+        env.putAll(overrides);
+        env.put("CONFWATCH_HTTP_PORT", "0");
+        return WorkerConfig.fromEnv(env).withDatabase(target);
+    }
+
+    private static double manualReads(ConfWatch confWatch) {
+        double reads = 0;
+        for (Counter counter : confWatch
+                .meterRegistry()
+                .find(ConfWatchMetrics.RELOADS)
+                .tag("cause", ReloadCause.MANUAL.label())
+                .counters()) {
+            reads += counter.count();
+        }
+        return reads;
+    }
+
+    /** A measuring window: the worker role's statements reset, the relay's byte count noted. */
+    private record Window(Connection sql, CountingProxy proxy, long bytesBefore, long startedNanos) {
+        static Window open(Connection sql, CountingProxy proxy) throws SQLException {
+            StatementStats.reset(sql);
+            return new Window(sql, proxy, proxy.toClient(), System.nanoTime());
+        }
+
+        Phase close(String pod, String phase, int sweeps) throws SQLException {
+            double wall = (System.nanoTime() - startedNanos) / 1e9;
+            long bytes = proxy.toClient() - bytesBefore;
+            StatementStats.Window stats = StatementStats.read(sql);
+            return new Phase(
+                    pod,
+                    phase,
+                    stats.rows(),
+                    bytes,
+                    stats.sharedBlocks(),
+                    stats.execMillis(),
+                    stats.calls(),
+                    sweeps,
+                    wall,
+                    stats.top());
+        }
+    }
+
+    private void print(BenchContext context, int tenants, int perTenant, List<Phase> phases) {
+        context.detail(
+                name(), tenants + " tenants × " + perTenant + " monitors; per pod, the worker role's statements:");
+        context.out().println();
+        context.out()
+                .println(
+                        "| pod | phase | rows | MB from the database | shared blocks | DB exec ms | statements | sweeps |");
+        context.out().println("|---|---|---:|---:|---:|---:|---:|---:|");
+        for (Phase p : phases) {
+            context.out()
+                    .printf(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %.2f | %d | %.1f | %d | %s |%n",
+                            p.pod(),
+                            p.phase(),
+                            p.rows(),
+                            p.bytesFromDatabase() / 1048576.0,
+                            p.sharedBlocks(),
+                            p.execMillis(),
+                            p.calls(),
+                            p.sweeps() == 0 ? "—" : Integer.toString(p.sweeps()));
+        }
+        context.out().println();
+        for (Phase p : phases) {
+            context.detail(
+                    name(), p.pod() + ", " + p.phase() + String.format(Locale.ROOT, " (%.1f s):", p.wallSeconds()));
+            p.top().forEach(statement -> context.out().println("      " + statement));
+        }
+    }
+
+    private List<ResultRow> rows(int tenants, int perTenant, String shard, List<Phase> phases) {
+        String size = " (" + tenants + "×" + perTenant + ")";
+        Phase idle = find(phases, "unsharded", "idle sweep");
+        Phase start = find(phases, "unsharded", "start-up");
+        Phase shardStart = find(phases, shard, "start-up");
+        Phase shardIdle = find(phases, shard, "idle sweep");
+        Phase full = find(phases, "unsharded", "full reload");
+        Phase shardFull = find(phases, shard, "full reload");
+        double maxIdleRows = tenants / 100.0;
+        return List.of(
+                ResultRow.alone(
+                        name() + " idle sweep rows, unsharded" + size,
+                        idle.rows() + " rows",
+                        "≤ 1 % of tenants (" + Math.round(maxIdleRows) + ")",
+                        ResultRow.verdict(idle.rows() <= maxIdleRows)),
+                new ResultRow(
+                        name() + " start-up rows, shard " + shard + " vs unsharded" + size,
+                        shardStart.rows() + " rows",
+                        start.rows() + " rows",
+                        Summary.times((double) shardStart.rows() / start.rows()),
+                        shard.equals(DEFAULT_SHARD) ? "≤ 0.35×" : "—",
+                        shard.equals(DEFAULT_SHARD)
+                                ? ResultRow.verdict(shardStart.rows() <= 0.35 * start.rows())
+                                : Verdict.INFO),
+                new ResultRow(
+                        name() + " idle sweep rows, shard " + shard + " vs unsharded" + size,
+                        shardIdle.rows() + " rows",
+                        idle.rows() + " rows",
+                        Summary.times(idle.rows() == 0 ? 0 : (double) shardIdle.rows() / idle.rows()),
+                        "—",
+                        Verdict.INFO),
+                new ResultRow(
+                        name() + " full reload rows, shard " + shard + " vs unsharded" + size,
+                        shardFull.rows() + " rows",
+                        full.rows() + " rows",
+                        Summary.times((double) shardFull.rows() / full.rows()),
+                        "—",
+                        Verdict.INFO));
+    }
+
+    private static Phase find(List<Phase> phases, String pod, String phase) {
+        return phases.stream()
+                .filter(p -> p.pod().equals(pod) && p.phase().startsWith(phase))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    static String json(int tenants, int perTenant, List<Phase> phases) {
+        StringBuilder out = new StringBuilder();
+        out.append("{\"tenants\": ")
+                .append(tenants)
+                .append(", \"monitorsPerTenant\": ")
+                .append(perTenant)
+                .append(", \"measuredAt\": \"")
+                .append(Instant.now())
+                .append("\", \"phases\": [");
+        for (int i = 0; i < phases.size(); i++) {
+            Phase p = phases.get(i);
+            out.append(i == 0 ? "\n  " : ",\n  ")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "{\"pod\": \"%s\", \"phase\": \"%s\", \"rows\": %d, \"bytesFromDatabase\": %d,"
+                                    + " \"sharedBlocks\": %d, \"execMillis\": %.3f, \"statements\": %d, \"sweeps\": %d,"
+                                    + " \"wallSeconds\": %.3f}",
+                            p.pod(),
+                            p.phase(),
+                            p.rows(),
+                            p.bytesFromDatabase(),
+                            p.sharedBlocks(),
+                            p.execMillis(),
+                            p.calls(),
+                            p.sweeps(),
+                            p.wallSeconds()));
+        }
+        return out.append("\n]}\n").toString();
+    }
+}
