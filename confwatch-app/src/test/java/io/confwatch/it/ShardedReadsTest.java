@@ -4,18 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
+import io.confwatch.config.Mode;
 import io.confwatch.config.Shard;
 import io.confwatch.config.SlotOwnership;
 import io.confwatch.config.TenantSlot;
-import io.confwatch.db.EmbeddedPostgres;
+import io.confwatch.config.WorkerConfig;
 import io.confwatch.db.JdbcTarget;
 import io.confwatch.db.Migrations;
+import io.confwatch.embedded.EmbeddedPostgres;
+import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -113,6 +117,56 @@ class ShardedReadsTest {
         assertThat((double) sharded / unsharded).isLessThanOrEqualTo(0.35);
         // The sweep's and the full reload's version read returns the owned tenants and no other.
         assertThat(versionRows).isEqualTo(owned.size());
+    }
+
+    @Test
+    void sweeps_shardZeroOfFour_compareAndFollowOnlyOwnedTenants() throws SQLException {
+        Set<UUID> owned = ownedTenants();
+        WorkerConfig config = Fixtures.config(db).withShard(SHARD).withWorkerId("sweeps-" + SHARD.count());
+        ConfWatch pod = Fixtures.startReady(config.withMode(Mode.POLL)
+                .withReload(config.reload()
+                        .withPollInterval(Duration.ofMillis(200))
+                        .withSweepFullInterval(Duration.ofHours(1))));
+        try {
+            // The first sweep after start compares every tenant: every owned one, and no other.
+            await().atMost(Fixtures.WAIT).until(() -> sweeps(pod, "full") >= 1 && sweeps(pod, "cursor") >= 1);
+            assertThat(rows(pod, "full") / sweeps(pod, "full")).isEqualTo(owned.size());
+
+            // Changes to tenants owned elsewhere are not this pod's to read, not even by the cursor.
+            try (Connection c = db.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("update confwatch.tenants set name = name || '-elsewhere'"
+                        + " where id <> all('{"
+                        + owned.stream().map(UUID::toString).collect(Collectors.joining(","))
+                        + "}'::uuid[])");
+            }
+            double cursorSweeps = sweeps(pod, "cursor");
+            double cursorRows = rows(pod, "cursor");
+            await().atMost(Fixtures.WAIT).until(() -> sweeps(pod, "cursor") >= cursorSweeps + 3);
+            assertThat(rows(pod, "cursor"))
+                    .as("cursor rows after changes elsewhere")
+                    .isEqualTo(cursorRows);
+
+            // A change to an owned tenant is followed.
+            UUID mine = owned.iterator().next();
+            long version = pod.snapshot(mine).orElseThrow().version();
+            try (Connection c = db.connect();
+                    Statement s = c.createStatement()) {
+                s.execute("update confwatch.tenants set name = name || '-mine' where id = '" + mine + "'");
+            }
+            assertThat(Fixtures.within(pod.awaitVersion(mine, version + 1, Fixtures.WAIT)))
+                    .isPresent();
+        } finally {
+            close(pod);
+        }
+    }
+
+    private static double sweeps(ConfWatch pod, String kind) {
+        return Fixtures.count(pod, ConfWatchMetrics.SWEEPS, "kind", kind);
+    }
+
+    private static double rows(ConfWatch pod, String kind) {
+        return Fixtures.count(pod, ConfWatchMetrics.SWEEP_ROWS, "kind", kind);
     }
 
     private static void reloadAll(ConfWatch pod, int expected) {

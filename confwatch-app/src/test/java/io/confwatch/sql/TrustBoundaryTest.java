@@ -40,12 +40,11 @@ class TrustBoundaryTest {
      * each call, and keeps a {@code language sql} function from being inlined), every name and operator in them
      * qualified (V3's STYLE, amended by V6, which made {@code notify_channel()} one of them).
      */
-    private static final List<String> COMPUTE_ONLY =
-            List.of(
-                    "confwatch.current_actor() ",
-                    "confwatch.entities_stamp() ",
-                    "confwatch.notify_channel() ",
-                    "confwatch.tenant_slot(uuid) ");
+    private static final List<String> COMPUTE_ONLY = List.of(
+            "confwatch.current_actor() ",
+            "confwatch.entities_stamp() ",
+            "confwatch.notify_channel() ",
+            "confwatch.tenant_slot(uuid) ");
 
     private static RoleLogins logins;
 

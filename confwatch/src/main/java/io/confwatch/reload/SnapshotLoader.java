@@ -180,6 +180,32 @@ public final class SnapshotLoader {
             """
                     + SWEEP_HORIZON_ROW;
 
+    // The sweep's statements for a sharded worker: owned tenants only (the slot filter's parameter follows the
+    // horizon's); a tombstone's slot is its tenant id's.
+    private static final String OWNED_SWEEP_EVERY_TENANT =
+            """
+            select 1, t.id, t.config_version, t.changed_at, null::text from confwatch.tenants t where %s
+            union all
+            """
+                            .formatted(owned("t", 1))
+                    + SWEEP_HORIZON_ROW;
+
+    private static final String OWNED_SWEEP_SINCE_HORIZON =
+            """
+            select 1, t.id, t.config_version, t.changed_at, null::text
+              from confwatch.tenants t
+             where t.version_xid >= $1::text::xid8 and %s
+            union all
+            select 2, d.tenant_id, d.last_version, null, null
+              from confwatch.tenant_tombstones d
+             where d.deleted_xid >= $1::text::xid8
+               and confwatch.tenant_slot(d.tenant_id) = any($2::int4[])
+               and not exists (select from confwatch.tenants t where t.id = d.tenant_id)
+            union all
+            """
+                            .formatted(owned("t", 2))
+                    + SWEEP_HORIZON_ROW;
+
     private static final int SWEEP_TENANT = 1;
     private static final int SWEEP_DELETED = 2;
 
@@ -235,9 +261,19 @@ public final class SnapshotLoader {
      * the snapshot it read under.
      */
     Future<SweepRows> sweepRows(Optional<SweepHorizon> since) {
-        Future<RowSet<Row>> read = since.isEmpty()
-                ? query(SWEEP_EVERY_TENANT, Tuple.tuple())
-                : query(SWEEP_SINCE_HORIZON, Tuple.of(since.get().xminText()));
+        Future<RowSet<Row>> read;
+        if (ownedSlots == null) {
+            read = since.isEmpty()
+                    ? query(SWEEP_EVERY_TENANT, Tuple.tuple())
+                    : query(SWEEP_SINCE_HORIZON, Tuple.of(since.get().xminText()));
+        } else {
+            read = since.isEmpty()
+                    ? query(OWNED_SWEEP_EVERY_TENANT, Tuple.of(ownedSlots))
+                    : query(
+                            OWNED_SWEEP_SINCE_HORIZON,
+                            // Not Tuple.of(text, slots): its varargs would spread the slots into parameters.
+                            Tuple.tuple().addString(since.get().xminText()).addArrayOfInteger(ownedSlots));
+        }
         return read.map(rows -> {
             List<TenantVersion> versions = new ArrayList<>();
             List<UUID> deleted = new ArrayList<>();
