@@ -39,5 +39,9 @@ module io.confwatch {
     exports io.confwatch.db to
             io.confwatch.testing;
 
+    // Flyway reads the migrations (sql/, packaged as db/migration) as resources: on the module path a package's
+    // resources are readable from outside only when it is open.
+    opens db.migration;
+
     uses io.confwatch.EmbeddedDatabase.Launcher;
 }

@@ -1,5 +1,6 @@
 package io.confwatch.testing;
 
+import io.confwatch.embedded.ProcessUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class DebianPackages {
 
     /** Installs {@code name} once per run if this JVM may; returns whether apt-get said it succeeded. */
     public static synchronized boolean install(String name) {
-        if (!ATTEMPTED.add(name) || !isRoot() || !Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+        if (!ATTEMPTED.add(name) || !ProcessUser.isRoot() || !Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
             return false;
         }
         if (!listsUpdated) {
@@ -46,15 +47,6 @@ public final class DebianPackages {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    /** Whether this JVM runs as root. */
-    public static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return "root".equals(System.getProperty("user.name"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.confwatch.testing;
 
+import io.confwatch.embedded.ProcessUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -75,7 +76,7 @@ public final class PgBouncer implements AutoCloseable {
                     "\"" + db.user() + "\" \"" + password + "\"\n",
                     StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>();
-            if (isRoot()) {
+            if (ProcessUser.isRoot()) {
                 // The unprivileged user must read the ini and write the log next to it.
                 Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
                 try (Stream<Path> files = Files.list(directory)) {
@@ -192,10 +193,6 @@ public final class PgBouncer implements AutoCloseable {
                         .filter(Files::isExecutable)
                         .findFirst());
         return found.filter(Files::isExecutable);
-    }
-
-    private static boolean isRoot() {
-        return DebianPackages.isRoot();
     }
 
     private static int freePort() throws IOException {

@@ -75,7 +75,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         long started = System.nanoTime();
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path home = PostgresBinaries.install(tmp);
-        boolean dropPrivileges = isRoot();
+        boolean dropPrivileges = ProcessUser.isRoot();
         Path runDir = null;
         try {
             runDir = Files.createTempDirectory(tmp, "confwatch-pg-");
@@ -339,14 +339,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         throw new IllegalStateException("running as root: the embedded PostgreSQL needs setpriv (util-linux) to run "
                 + "as an unprivileged user; install util-linux, run as a non-root user, or configure an external "
                 + "database with PGHOST or CONFWATCH_DATABASE_URL");
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
     }
 
     private static int freePort() throws IOException {

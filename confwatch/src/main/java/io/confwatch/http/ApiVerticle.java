@@ -14,31 +14,21 @@ final class ApiVerticle extends VerticleBase {
     private final HttpSettings settings;
     private final int port;
     private final boolean adminOpenWithoutToken;
-    private final SnapshotBodies bodies;
-    private final HeldRequests held;
-    private final WatchHub hub;
+    private final HttpApi.Parts parts;
     private HttpServer server;
 
     ApiVerticle(
-            ConfWatch confWatch,
-            HttpSettings settings,
-            int port,
-            boolean adminOpenWithoutToken,
-            SnapshotBodies bodies,
-            HeldRequests held,
-            WatchHub hub) {
+            ConfWatch confWatch, HttpSettings settings, int port, boolean adminOpenWithoutToken, HttpApi.Parts parts) {
         this.confWatch = confWatch;
         this.settings = settings;
         this.port = port;
         this.adminOpenWithoutToken = adminOpenWithoutToken;
-        this.bodies = bodies;
-        this.held = held;
-        this.hub = hub;
+        this.parts = parts;
     }
 
     @Override
     public Future<?> start() {
-        Router router = routes(vertx, confWatch, settings, adminOpenWithoutToken, bodies, held, hub);
+        Router router = routes(vertx, confWatch, settings, adminOpenWithoutToken, parts);
         server = vertx.createHttpServer(
                         new HttpServerOptions().setHost(settings.host()).setPort(port))
                 .requestHandler(router);
@@ -51,9 +41,9 @@ final class ApiVerticle extends VerticleBase {
             ConfWatch confWatch,
             HttpSettings settings,
             boolean adminOpenWithoutToken,
-            SnapshotBodies bodies,
-            HeldRequests held,
-            WatchHub hub) {
+            HttpApi.Parts parts) {
+        SnapshotBodies bodies = parts.bodies();
+        HeldRequests held = parts.held();
         Router router = Router.router(vertx);
         JsonErrors.install(router);
         new HealthRoutes(confWatch).mount(router);
@@ -61,7 +51,7 @@ final class ApiVerticle extends VerticleBase {
         new StatusRoutes(confWatch, held).mount(router);
         new MetricsRoute(confWatch).mount(router);
         new TenantRoutes(confWatch, bodies, held).mount(router);
-        new WatchRoutes(confWatch, bodies, held, hub).mount(router);
+        new WatchRoutes(confWatch, bodies, held, parts.hub()).mount(router);
         new AdminRoutes(confWatch, settings, adminOpenWithoutToken).mount(router);
         return router;
     }

@@ -28,18 +28,13 @@ public final class HttpApi {
     private static final AtomicInteger SHARED_FREE_PORTS = new AtomicInteger();
 
     private final Vertx vertx;
-    private final SnapshotBodies bodies;
-    private final WatchHub hub;
-    private final HeldRequests held;
+    private final Parts parts;
     private final String deployment;
     private final int actualPort;
 
-    private HttpApi(
-            Vertx vertx, SnapshotBodies bodies, WatchHub hub, HeldRequests held, String deployment, int actualPort) {
+    private HttpApi(Vertx vertx, Parts parts, String deployment, int actualPort) {
         this.vertx = vertx;
-        this.bodies = bodies;
-        this.hub = hub;
-        this.held = held;
+        this.parts = parts;
         this.deployment = deployment;
         this.actualPort = actualPort;
     }
@@ -62,20 +57,16 @@ public final class HttpApi {
         }
         Vertx vertx = confWatch.vertx();
         Parts parts = Parts.of(confWatch, settings);
-        SnapshotBodies bodies = parts.bodies();
-        HeldRequests held = parts.held();
-        WatchHub hub = parts.hub();
         // Port 0 would give each instance a port of its own; a negative port is Vert.x's "one free port, shared".
         int port = settings.port() == 0 && instances > 1 ? -SHARED_FREE_PORTS.incrementAndGet() : settings.port();
         List<ApiVerticle> started = new CopyOnWriteArrayList<>();
         Supplier<ApiVerticle> verticle = () -> {
-            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, bodies, held, hub);
+            ApiVerticle api = new ApiVerticle(confWatch, settings, port, adminOpenWithoutToken, parts);
             started.add(api);
             return api;
         };
         return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
-                .map(id ->
-                        new HttpApi(vertx, bodies, hub, held, id, started.get(0).actualPort()))
+                .map(id -> new HttpApi(vertx, parts, id, started.get(0).actualPort()))
                 .onSuccess(api -> log.info(
                         "HTTP API listening on {}:{} ({} event loop{}; admin routes {})",
                         settings.host(),
@@ -96,19 +87,16 @@ public final class HttpApi {
     public static Router router(ConfWatch confWatch, HttpSettings settings) {
         requireNonNull(confWatch, "confWatch");
         requireNonNull(settings, "settings");
-        Parts parts = Parts.of(confWatch, settings);
         return ApiVerticle.routes(
                 confWatch.vertx(),
                 confWatch,
                 settings,
                 /* adminOpenWithoutToken= */ false,
-                parts.bodies(),
-                parts.held(),
-                parts.hub());
+                Parts.of(confWatch, settings));
     }
 
     /** What the routes of one API share: the rendered bodies, the bounds on held requests, the watch hub. */
-    private record Parts(SnapshotBodies bodies, HeldRequests held, WatchHub hub) {
+    record Parts(SnapshotBodies bodies, HeldRequests held, WatchHub hub) {
         static Parts of(ConfWatch confWatch, HttpSettings settings) {
             SnapshotBodies bodies = new SnapshotBodies();
             confWatch.addListener(bodies::onChange);
@@ -119,6 +107,12 @@ public final class HttpApi {
             confWatch.tenants().forEach(snapshot -> hub.reconcile(snapshot.tenant()));
             return new Parts(bodies, held, hub);
         }
+
+        /** Stops the rendered bodies and the watch hub (the held requests end with their connections). */
+        void close() {
+            bodies.close();
+            hub.close();
+        }
     }
 
     /** The port the API listens on: the configured one, or the free one picked for port 0. */
@@ -128,13 +122,12 @@ public final class HttpApi {
 
     /** The held requests' bounds and meters (tests). */
     HeldRequests heldRequests() {
-        return held;
+        return parts.held();
     }
 
     /** Stops serving: closes the listening socket and every connection. */
     public Future<Void> close() {
-        bodies.close();
-        hub.close();
+        parts.close();
         return vertx.undeploy(deployment);
     }
 }
