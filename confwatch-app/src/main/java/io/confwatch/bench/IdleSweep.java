@@ -56,7 +56,8 @@ public final class IdleSweep implements Scenario {
         Phase full = measure(
                 context, poll.withReload(poll.reload().withSweepFullInterval(Duration.ofMillis(1))), window, null);
         Phase idle = measure(context, poll, window, null);
-        Phase busy = measure(context, poll, window, new Writer(target, tenants));
+        Phase busy = measure(context, poll, window, new Writer(target, tenants, false));
+        Phase heldBack = measure(context, poll, window, new Writer(target, tenants, true));
         Explained fullPlan;
         Explained cursorPlan;
         try (Connection sql = BenchDatabase.connect(target)) {
@@ -69,7 +70,9 @@ public final class IdleSweep implements Scenario {
                         Locale.ROOT,
                         "%d tenants, poll mode, 1 s interval, %d s per phase: full comparison every sweep %.0f rows"
                                 + " (%.0f KB) per sweep, %.0f rows/s; cursor idle %.1f rows per sweep, %.1f rows/s;"
-                                + " cursor with %d changed tenants/s %.1f rows per sweep; server time per statement"
+                                + " cursor with %d changed tenants/s %.1f rows per sweep, and %.1f (last sweep %.0f)"
+                                + " while one transaction that took an id at the start of the phase stays open;"
+                                + " server time per statement"
                                 + " (EXPLAIN ANALYZE, median of 5): full %.2f ms, %d buffers; cursor %.3f ms, %d buffers",
                         TENANTS,
                         window.toSeconds(),
@@ -80,6 +83,8 @@ public final class IdleSweep implements Scenario {
                         idle.rowsPerSecond(),
                         CHANGES_PER_SECOND,
                         busy.rowsPerSweep(),
+                        heldBack.rowsPerSweep(),
+                        heldBack.lastSweepRows(),
                         fullPlan.millis(),
                         fullPlan.buffers(),
                         cursorPlan.millis(),
@@ -122,7 +127,18 @@ public final class IdleSweep implements Scenario {
             double seconds = (System.nanoTime() - started) / 1e9;
             double swept = count(confWatch, ConfWatchMetrics.SWEEPS) - sweeps;
             double read = count(confWatch, ConfWatchMetrics.SWEEP_ROWS) - rows;
-            return new Phase(read / Math.max(1, swept), read / seconds);
+            // The rows of one more sweep, still under the phase's conditions (a held transaction is still open).
+            double before = count(confWatch, ConfWatchMetrics.SWEEP_ROWS);
+            double beforeSweeps = count(confWatch, ConfWatchMetrics.SWEEPS);
+            long bound = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (count(confWatch, ConfWatchMetrics.SWEEPS) < beforeSweeps + 1 && System.nanoTime() < bound) {
+                Thread.sleep(10);
+            }
+            double last = count(confWatch, ConfWatchMetrics.SWEEP_ROWS) - before;
+            if (writer != null) {
+                writer.close();
+            }
+            return new Phase(read / Math.max(1, swept), read / seconds, last);
         }
     }
 
@@ -140,12 +156,31 @@ public final class IdleSweep implements Scenario {
         }
     }
 
-    /** Rows one sweep read on average, and rows per second of the phase. */
-    private record Phase(double rowsPerSweep, double rowsPerSecond) {}
+    /** Rows one sweep read on average, rows per second of the phase, and the rows of a sweep right after it. */
+    private record Phase(double rowsPerSweep, double rowsPerSecond, double lastSweepRows) {}
 
-    /** Changes {@link #CHANGES_PER_SECOND} tenants a second, one transaction each. */
-    private record Writer(DatabaseTarget target, List<UUID> tenants) {
+    /**
+     * Changes {@link #CHANGES_PER_SECOND} tenants a second, one transaction each; with {@code holdOpen}, an unrelated
+     * transaction that took an id first stays open until {@link #close}, holding the sweep horizon back.
+     */
+    private static final class Writer implements AutoCloseable {
+        private final DatabaseTarget target;
+        private final List<UUID> tenants;
+        private final Connection holder;
+
+        Writer(DatabaseTarget target, List<UUID> tenants, boolean holdOpen) throws SQLException {
+            this.target = target;
+            this.tenants = tenants;
+            this.holder = holdOpen ? BenchDatabase.connect(target) : null;
+        }
+
         void runFor(Duration window) throws Exception {
+            if (holder != null) {
+                holder.setAutoCommit(false);
+                try (Statement s = holder.createStatement()) {
+                    s.execute("select pg_current_xact_id()");
+                }
+            }
             long end = System.nanoTime() + window.toNanos();
             try (Connection sql = BenchDatabase.connect(target);
                     PreparedStatement rename =
@@ -162,6 +197,14 @@ public final class IdleSweep implements Scenario {
                         Thread.sleep(rest);
                     }
                 }
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (holder != null) {
+                holder.rollback();
+                holder.close();
             }
         }
     }

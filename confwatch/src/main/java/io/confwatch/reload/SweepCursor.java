@@ -2,6 +2,7 @@ package io.confwatch.reload;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,6 +22,10 @@ import java.util.Optional;
  * @param lastFullAt when the last full comparison whose reads all succeeded was asked for
  */
 record SweepCursor(SweepHorizon horizon, Instant lastFullAt) {
+    private static final String UNDEFINED_COLUMN = "42703";
+    private static final String UNDEFINED_TABLE = "42P01";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     SweepCursor {
         requireNonNull(horizon, "horizon");
         requireNonNull(lastFullAt, "lastFullAt");
@@ -45,6 +50,17 @@ record SweepCursor(SweepHorizon horizon, Instant lastFullAt) {
      */
     boolean trusts(SweepHorizon answered) {
         return answered.server().equals(horizon.server()) && Long.compareUnsigned(answered.xmin(), horizon.xmin()) >= 0;
+    }
+
+    /**
+     * Whether a cursor read failed because this database cannot answer it (not migrated to V7: no {@code deleted_xid};
+     * or the worker's role may not read the tombstones): the sweep then compares every tenant, as before V7.
+     */
+    static boolean cannotRead(Throwable error) {
+        return error instanceof PgException pg
+                && (UNDEFINED_COLUMN.equals(pg.getSqlState())
+                        || UNDEFINED_TABLE.equals(pg.getSqlState())
+                        || INSUFFICIENT_PRIVILEGE.equals(pg.getSqlState()));
     }
 
     /** The cursor after a sweep asked for at {@code asked} read {@code rows} and all its reads succeeded. */

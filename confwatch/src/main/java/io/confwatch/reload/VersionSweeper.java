@@ -45,6 +45,7 @@ public final class VersionSweeper {
     // Any sweep that completed leaves a sound cursor, whichever finishes last: each read from a sound horizon.
     private volatile SweepCursor cursor;
     private volatile long heldBackXids;
+    private volatile boolean cursorRefused;
     private volatile Instant lastSweepAt;
     private volatile Instant lastFullReloadAt;
     private volatile boolean stopped;
@@ -114,13 +115,28 @@ public final class VersionSweeper {
     }
 
     private Future<SweepRows> read(Optional<SweepHorizon> since) {
-        return loader.sweepRows(since).andThen(done -> {
-            if (done.succeeded()) {
-                SweepRows rows = done.result();
-                metrics.sweep(rows.full() ? SweepKind.FULL : SweepKind.CURSOR, rows.rows());
-                heldBackXids = rows.horizon().heldBackXids();
-            }
-        });
+        return loader.sweepRows(since)
+                .recover(error -> {
+                    if (since.isEmpty() || !SweepCursor.cannotRead(error)) {
+                        return Future.failedFuture(error);
+                    }
+                    if (!cursorRefused) {
+                        cursorRefused = true;
+                        log.warn(
+                                "The sweep cannot read what changed since its last horizon ({}): apply"
+                                        + " sql/V7__sweep_cursor.sql and re-apply sql/roles.sql. Until then every sweep"
+                                        + " compares every tenant",
+                                error.getMessage());
+                    }
+                    return loader.sweepRows(Optional.empty());
+                })
+                .andThen(done -> {
+                    if (done.succeeded()) {
+                        SweepRows rows = done.result();
+                        metrics.sweep(rows.full() ? SweepKind.FULL : SweepKind.CURSOR, rows.rows());
+                        heldBackXids = rows.horizon().heldBackXids();
+                    }
+                });
     }
 
     /** Acts on what one sweep statement read; completes with how many tenants it queued, once they are read. */
