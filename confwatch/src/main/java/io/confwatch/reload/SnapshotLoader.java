@@ -122,7 +122,7 @@ public final class SnapshotLoader {
         return "confwatch.tenant_slot(" + alias + ".id) = any($" + param + "::int4[])";
     }
 
-    // Sharded start-up and full loads: the tenants of a chunk of owned slots ($1), whole, in one statement.
+    // A sharded start-up: the tenants of a run of owned slots ($1), whole, in one statement (one page).
     private static final String LOAD_SLOTS =
             """
             with page as (select t.id from confwatch.tenants t where %s)
@@ -316,7 +316,7 @@ public final class SnapshotLoader {
         return query(LOAD_PAGE, Tuple.of(after, limit)).map(SnapshotLoader::wholes);
     }
 
-    /** Every tenant of the slots {@code slots}, whole: one page of a sharded full load. */
+    /** Every tenant of the slots {@code slots}, whole: one page of a sharded start-up load. */
     Future<Map<UUID, TenantRows.Whole>> loadSlots(int[] slots) {
         Integer[] boxed = Arrays.stream(slots).boxed().toArray(Integer[]::new);
         return query(LOAD_SLOTS, Tuple.of(boxed)).map(SnapshotLoader::wholes);
