@@ -79,8 +79,10 @@ public final class Capacity implements Scenario {
             }
         }
         print(context, tenants, perTenant, phases);
+        CapacityModel model = CapacityModel.from(phases, tenants, perTenant, shard);
+        model.print(context.out());
         Path jsonFile = Path.of(options.capacityJson());
-        Files.writeString(jsonFile, json(tenants, perTenant, phases), StandardCharsets.UTF_8);
+        Files.writeString(jsonFile, json(tenants, perTenant, phases, model), StandardCharsets.UTF_8);
         context.detail(name(), "JSON written to " + jsonFile.toAbsolutePath());
         return rows(tenants, perTenant, shard, phases);
     }
@@ -317,7 +319,7 @@ public final class Capacity implements Scenario {
                 .orElseThrow();
     }
 
-    static String json(int tenants, int perTenant, List<Phase> phases) {
+    static String json(int tenants, int perTenant, List<Phase> phases, CapacityModel model) {
         StringBuilder out = new StringBuilder();
         out.append("{\"tenants\": ")
                 .append(tenants)
@@ -344,6 +346,6 @@ public final class Capacity implements Scenario {
                             p.sweeps(),
                             p.wallSeconds()));
         }
-        return out.append("\n]}\n").toString();
+        return out.append("\n], \"model\": ").append(model.json()).append("}\n").toString();
     }
 }

@@ -1,0 +1,52 @@
+package io.confwatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CapacityModelTest {
+    private static Capacity.Phase phase(String pod, String phase, long rows, double millis) {
+        return new Capacity.Phase(pod, phase, rows, rows * 100, rows, millis, 1, 0, 1.0, List.of());
+    }
+
+    private static List<Capacity.Phase> run(long shardedStartRows, long shardedSweepRows) {
+        return List.of(
+                phase("unsharded", "start-up", 6_000, 100),
+                phase("unsharded", "full reload", 7_000, 100),
+                phase("unsharded", "idle sweep", 1_000, 1),
+                phase("unsharded", "sweep, 10 changes", 1_060, 2),
+                phase("0/4", "start-up", shardedStartRows, 100.0 * shardedStartRows / 6_000),
+                phase("0/4", "full reload", 2_500, 30),
+                phase("0/4", "idle sweep", shardedSweepRows, shardedSweepRows / 1_000.0),
+                phase("0/4", "sweep, 10 changes", 1_015, 1));
+    }
+
+    @Test
+    void from_shardedPodReadsEverythingAtStart_aRollingRestartReadsTheDataSetOncePerPod() {
+        CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4");
+
+        assertThat(model.dataSetRows()).isEqualTo(6_000_000);
+        assertThat(model.restartDataSets()).isCloseTo(100, within(1e-9));
+    }
+
+    @Test
+    void from_shardedPodReadsItsQuarter_aRollingRestartReadsTheDataSetOnce() {
+        CapacityModel model = CapacityModel.from(run(1_500, 1_000), 1_000, 5, "0/4");
+
+        assertThat(model.restartDataSets()).isCloseTo(1, within(1e-9));
+    }
+
+    @Test
+    void from_steadyState_sweepsEveryThirtySecondsAndFullReloadsEveryFifteenMinutesOverEveryPod() {
+        CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4");
+
+        // Sweep: 1 ms at 1,000 tenants, every pod pays it whole: 1,000 ms per sweep per pod at 1,000,000 tenants.
+        // Full reload: 100 ms unsharded, 30 ms as 1/4: fixed 6.67 ms + owned 93.3 ms; at 1/100: 7.6 ms, × 1,000.
+        double sweep = 1_000.0 / 30;
+        double full = (100 - (100 - 30) * 4 / 3.0 + (100 - 30) * 4 / 3.0 / 100) * 1_000 / 900;
+        assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (sweep + full), within(1e-6));
+        assertThat(model.steadyCoreShare()).isGreaterThan(CapacityModel.STEADY_BUDGET);
+    }
+}
