@@ -80,7 +80,11 @@ class ApiSurfaceTest {
             io.confwatch.config.Secret
             io.confwatch.config.Shard
             io.confwatch.config.ShardOwnership
+            io.confwatch.config.ShardScheme
+            io.confwatch.config.SlotOwnership
             io.confwatch.config.SslMode
+            io.confwatch.config.TenantOwnership
+            io.confwatch.config.TenantSlot
             io.confwatch.config.TlsFiles
             io.confwatch.config.TlsMaterial
             io.confwatch.config.TlsMaterial$ClientIdentity
