@@ -11,6 +11,7 @@ import io.confwatch.listen.ChangeListener;
 import io.confwatch.listen.ListenerEvents;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.reload.FullReloadStatus;
 import io.confwatch.reload.ReloadCause;
 import io.confwatch.reload.ReloadCoordinator;
 import io.confwatch.reload.ReloadPolicy;
@@ -77,8 +78,27 @@ final class Worker extends VerticleBase {
                 new Backoff(config.reload().retryMinBackoff(), config.reload().retryMaxBackoff());
         loader = new SnapshotLoader(pool, clients.callTimeout());
         coordinator = new ReloadCoordinator(
-                vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
-        sweeper = new VersionSweeper(vertx, loader, cache, coordinator, owns);
+                vertx,
+                context,
+                loader,
+                cache,
+                metrics,
+                ReloadPolicy.from(config),
+                owns,
+                this::sweepSoon,
+                config.reload().fullReloadBudget());
+        sweeper = new VersionSweeper(
+                vertx, loader, cache, coordinator, owns, config.reload().loadBatchSize());
+        metrics.fullReloadMeters(
+                () -> sweeper.fullReloadStatus().progress(),
+                () -> {
+                    FullReloadStatus.Finished last = sweeper.fullReloadStatus().last();
+                    return last == null ? Double.NaN : last.took().toNanos() / 1e9;
+                },
+                () -> sweeper.fullReloadStatus().read(),
+                () -> sweeper.fullReloadStatus().skipped(),
+                () -> sweeper.fullReloadStatus().databaseTime().toNanos() / 1e9,
+                config.reload().fullReloadBudget().fraction());
         metrics.gauge(ConfWatchMetrics.TENANTS, "Tenants held by this worker", cache::size);
         metrics.gauge(
                 ConfWatchMetrics.STALE_TENANTS,

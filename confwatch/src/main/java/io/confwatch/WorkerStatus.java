@@ -3,6 +3,7 @@ package io.confwatch;
 import io.confwatch.db.tls.TlsStatus;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.model.InvalidEntity;
+import io.confwatch.reload.FullReloadStatus;
 import io.confwatch.reload.ReloadCoordinator;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.List;
  *
  * @param database TLS of the database connections: sslmode, whether encrypted and what was verified
  * @param listener null in poll mode
+ * @param fullReload where full reloads stand: budget, the one running and its progress, the last one finished
  */
 public record WorkerStatus(
         String workerId,
@@ -26,5 +28,6 @@ public record WorkerStatus(
         int staleTenants,
         Instant lastSweepAt,
         Instant lastFullReloadAt,
+        FullReloadStatus fullReload,
         List<ReloadCoordinator.Failure> failingTenants,
         List<InvalidEntity> invalidEntities) {}

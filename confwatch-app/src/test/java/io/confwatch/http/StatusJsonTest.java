@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confwatch.WorkerStatus;
+import io.confwatch.config.ReloadBudget;
 import io.confwatch.db.tls.TlsStatus;
 import io.confwatch.listen.ListenerStatus;
 import io.confwatch.model.EntityKind;
 import io.confwatch.model.InvalidEntity;
+import io.confwatch.reload.FullReloadStatus;
 import io.confwatch.reload.ReloadCoordinator.Failure;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,6 +97,7 @@ class StatusJsonTest {
                 1,
                 AT,
                 null,
+                new FullReloadStatus(new ReloadBudget(0.1), null, null, 0, 0, 0, Duration.ZERO),
                 failures,
                 invalid);
     }

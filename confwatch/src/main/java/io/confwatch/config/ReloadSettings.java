@@ -1,12 +1,14 @@
 package io.confwatch.config;
 
 import static io.confwatch.config.Setting.CONFWATCH_DELTA_MAX_VERSIONS;
+import static io.confwatch.config.Setting.CONFWATCH_FULL_RELOAD_BUDGET;
 import static io.confwatch.config.Setting.CONFWATCH_FULL_RELOAD_INTERVAL;
 import static io.confwatch.config.Setting.CONFWATCH_LOAD_BATCH_SIZE;
 import static io.confwatch.config.Setting.CONFWATCH_POLL_INTERVAL;
 import static io.confwatch.config.Setting.CONFWATCH_RELOAD_RETRY_MAX_BACKOFF;
 import static io.confwatch.config.Setting.CONFWATCH_RELOAD_RETRY_MIN_BACKOFF;
 import static io.confwatch.config.Setting.CONFWATCH_SWEEP_INTERVAL;
+import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 
@@ -21,6 +23,7 @@ import java.time.Duration;
  *     ({@code CONFWATCH_DELTA_MAX_VERSIONS})
  * @param retryMinBackoff first retry delay of a failed load ({@code CONFWATCH_RELOAD_RETRY_MIN_BACKOFF})
  * @param retryMaxBackoff retry delay cap, at least the minimum ({@code CONFWATCH_RELOAD_RETRY_MAX_BACKOFF})
+ * @param fullReloadBudget database time a full reload may take per second ({@code CONFWATCH_FULL_RELOAD_BUDGET})
  */
 public record ReloadSettings(
         Duration pollInterval,
@@ -29,7 +32,8 @@ public record ReloadSettings(
         int loadBatchSize,
         int deltaMaxVersions,
         Duration retryMinBackoff,
-        Duration retryMaxBackoff) {
+        Duration retryMaxBackoff,
+        ReloadBudget fullReloadBudget) {
 
     /** Largest load batch. */
     public static final int MAX_LOAD_BATCH_SIZE = 10_000;
@@ -46,6 +50,7 @@ public record ReloadSettings(
         Check.between(CONFWATCH_DELTA_MAX_VERSIONS, deltaMaxVersions, 0, MAX_DELTA_VERSIONS);
         Check.positive(CONFWATCH_RELOAD_RETRY_MIN_BACKOFF, retryMinBackoff);
         Check.positive(CONFWATCH_RELOAD_RETRY_MAX_BACKOFF, retryMaxBackoff);
+        requireNonNull(fullReloadBudget, CONFWATCH_FULL_RELOAD_BUDGET.variable());
         Check.notAbove(
                 CONFWATCH_RELOAD_RETRY_MIN_BACKOFF,
                 retryMinBackoff,
@@ -72,7 +77,8 @@ public record ReloadSettings(
                 loadBatchSize,
                 deltaMaxVersions,
                 retryMinBackoff,
-                retryMaxBackoff);
+                retryMaxBackoff,
+                fullReloadBudget);
     }
 
     /** These settings sweeping every {@code sweepInterval} in listen mode. */
@@ -84,7 +90,8 @@ public record ReloadSettings(
                 loadBatchSize,
                 deltaMaxVersions,
                 retryMinBackoff,
-                retryMaxBackoff);
+                retryMaxBackoff,
+                fullReloadBudget);
     }
 
     /** These settings reloading everything every {@code fullReloadInterval}. */
@@ -96,7 +103,8 @@ public record ReloadSettings(
                 loadBatchSize,
                 deltaMaxVersions,
                 retryMinBackoff,
-                retryMaxBackoff);
+                retryMaxBackoff,
+                fullReloadBudget);
     }
 
     /** These settings loading {@code loadBatchSize} tenants per query. */
@@ -108,7 +116,8 @@ public record ReloadSettings(
                 loadBatchSize,
                 deltaMaxVersions,
                 retryMinBackoff,
-                retryMaxBackoff);
+                retryMaxBackoff,
+                fullReloadBudget);
     }
 
     /** These settings with delta loads up to {@code deltaMaxVersions} behind (0 disables them). */
@@ -120,13 +129,34 @@ public record ReloadSettings(
                 loadBatchSize,
                 deltaMaxVersions,
                 retryMinBackoff,
-                retryMaxBackoff);
+                retryMaxBackoff,
+                fullReloadBudget);
     }
 
     /** These settings retrying failed loads after {@code min}, doubling up to {@code max}. */
     public ReloadSettings withRetryBackoff(Duration min, Duration max) {
         return new ReloadSettings(
-                pollInterval, sweepInterval, fullReloadInterval, loadBatchSize, deltaMaxVersions, min, max);
+                pollInterval,
+                sweepInterval,
+                fullReloadInterval,
+                loadBatchSize,
+                deltaMaxVersions,
+                min,
+                max,
+                fullReloadBudget);
+    }
+
+    /** These settings pacing full reloads to {@code budget} of database time per second. */
+    public ReloadSettings withFullReloadBudget(ReloadBudget budget) {
+        return new ReloadSettings(
+                pollInterval,
+                sweepInterval,
+                fullReloadInterval,
+                loadBatchSize,
+                deltaMaxVersions,
+                retryMinBackoff,
+                retryMaxBackoff,
+                budget);
     }
 
     /** Reads the reload settings. */
@@ -138,6 +168,7 @@ public record ReloadSettings(
                 env.integer(CONFWATCH_LOAD_BATCH_SIZE),
                 env.integer(CONFWATCH_DELTA_MAX_VERSIONS),
                 env.duration(CONFWATCH_RELOAD_RETRY_MIN_BACKOFF),
-                env.duration(CONFWATCH_RELOAD_RETRY_MAX_BACKOFF));
+                env.duration(CONFWATCH_RELOAD_RETRY_MAX_BACKOFF),
+                ReloadBudget.parse(env.text(CONFWATCH_FULL_RELOAD_BUDGET)));
     }
 }

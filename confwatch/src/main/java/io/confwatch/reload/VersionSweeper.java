@@ -39,6 +39,7 @@ public final class VersionSweeper {
     private volatile Instant lastFullReloadAt;
     private volatile boolean stopped;
     private final Map<String, Long> timers = new ConcurrentHashMap<>();
+    private final FullReload fullReload;
 
     public VersionSweeper(
             Vertx vertx,
@@ -46,6 +47,18 @@ public final class VersionSweeper {
             ConfigCache cache,
             ReloadCoordinator coordinator,
             Predicate<UUID> owns) {
+        this(vertx, loader, cache, coordinator, owns, 500);
+    }
+
+    /** As above; full reloads check {@code pageSize} tenants per statement. */
+    public VersionSweeper(
+            Vertx vertx,
+            SnapshotLoader loader,
+            ConfigCache cache,
+            ReloadCoordinator coordinator,
+            Predicate<UUID> owns,
+            int pageSize) {
+        this.fullReload = new FullReload(loader, coordinator, pageSize);
         this.vertx = vertx;
         this.loader = loader;
         this.cache = cache;
@@ -56,12 +69,13 @@ public final class VersionSweeper {
     /** Starts both loops: a sweep every {@code sweepInterval}, a forced full reload every {@code fullInterval}. */
     public void start(Duration sweepInterval, Duration fullInterval) {
         loop("versioned sweep", sweepInterval, () -> sweep(ReloadCause.SWEEP).mapEmpty());
-        loop("full reload", fullInterval, () -> reloadAll(ReloadCause.FULL));
+        loop("full reload", fullInterval, () -> fullReload(ReloadCause.FULL));
     }
 
     /** Stops scheduling; a sweep in flight finishes on its own. */
     public void stop() {
         stopped = true;
+        fullReload.stop();
         timers.values().forEach(vertx::cancelTimer);
     }
 
@@ -116,10 +130,32 @@ public final class VersionSweeper {
     }
 
     /**
-     * Queues a forced whole read of every owned tenant, even where the version did not change: catches writes that
-     * bypassed the triggers. Completes with how many tenants were queued; the reads go on in the background.
+     * Starts a full reload of every owned tenant (or queues one behind the full reload running): each tenant whose rows'
+     * digest is not the one its held snapshot was verified at is read whole, forced, even where the version did not
+     * change — which catches writes that bypassed the triggers — paced to the budget ({@link FullReload}). Completes with
+     * how many owned tenants it covers; the reads go on in the background.
      */
     public Future<Integer> reloadAll(ReloadCause cause) {
+        return listOwned().map(owned -> {
+            run(owned, cause);
+            return owned.size();
+        });
+    }
+
+    /**
+     * As {@link #reloadAll}, completing when the full reload is done, with its figures: failed when any of its reads
+     * failed.
+     */
+    public Future<FullReloadStatus.Finished> fullReload(ReloadCause cause) {
+        return listOwned().compose(owned -> run(owned, cause));
+    }
+
+    /** Where full reloads stand. */
+    public FullReloadStatus fullReloadStatus() {
+        return fullReload.status();
+    }
+
+    private Future<List<UUID>> listOwned() {
         Instant asked = Instant.now();
         return loader.versions().map(versions -> {
             List<UUID> owned = new ArrayList<>(versions.size());
@@ -129,12 +165,15 @@ public final class VersionSweeper {
                 }
             }
             dropMissing(new HashSet<>(owned), asked);
-            coordinator.requestAll(owned, cause, true).onSuccess(v -> {
-                if (cause == ReloadCause.FULL) {
-                    lastFullReloadAt = Instant.now();
-                }
-            });
-            return owned.size();
+            return owned;
+        });
+    }
+
+    private Future<FullReloadStatus.Finished> run(List<UUID> owned, ReloadCause cause) {
+        return fullReload.run(owned, cause).onSuccess(v -> {
+            if (cause == ReloadCause.FULL) {
+                lastFullReloadAt = Instant.now();
+            }
         });
     }
 
