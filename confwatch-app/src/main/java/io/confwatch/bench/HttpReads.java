@@ -142,7 +142,10 @@ public final class HttpReads implements Scenario {
         double ratio = rest.latency().p99() > 0
                 ? reloading.latency().p99() / rest.latency().p99()
                 : Double.NaN;
-        boolean valid = rest.errors() == 0 && reloading.errors() == 0 && reloads.withinPhase() > 0;
+        // Valid when a full reload ran throughout the phase: back to back, each to its end, none failed. A paced full
+        // reload may outlast the phase (then none completes within it, and that is the point of pacing).
+        boolean valid =
+                rest.errors() == 0 && reloading.errors() == 0 && reloads.completed() > 0 && reloads.error() == null;
         String size = " (" + tenantCount + "×" + perTenant + ", " + connections + " conns"
                 + (rate > 0 ? ", paced to " + rate + " req/s" : "") + ")";
         return List.of(
