@@ -14,6 +14,7 @@ import io.confwatch.db.Migrations;
 import io.confwatch.db.PgClients;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.model.Definitions;
+import io.confwatch.model.FullReloadStatus;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.model.TenantChange;
 import io.confwatch.model.TenantSnapshot;
@@ -289,10 +290,27 @@ public final class ConfWatch implements AutoCloseable {
                 .thenApplyAsync(Function.identity(), CALLBACKS);
     }
 
-    /** Queues a forced read of every owned tenant; completes with how many were queued. */
+    /**
+     * Starts a full reload of every owned tenant (see {@link #fullReload()}); completes with how many owned tenants it
+     * covers, while its reads go on in the background.
+     */
     public CompletableFuture<Integer> reloadAll() {
         return worker.sweeper()
                 .reloadAll(ReloadCause.MANUAL)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .thenApplyAsync(Function.identity(), CALLBACKS);
+    }
+
+    /**
+     * Runs a full reload now (or right after the one running) and completes, off the event loop, when it is done, with
+     * its figures: how many tenants it read whole and how many their digest showed unchanged. Paced like every full
+     * reload ({@code CONFWATCH_FULL_RELOAD_BUDGET}); completes exceptionally ({@link ReadFailedException}) when any of
+     * its reads failed.
+     */
+    public CompletableFuture<FullReloadStatus.Finished> fullReload() {
+        return worker.sweeper()
+                .fullReload(ReloadCause.MANUAL)
                 .toCompletionStage()
                 .toCompletableFuture()
                 .thenApplyAsync(Function.identity(), CALLBACKS);
@@ -392,6 +410,7 @@ public final class ConfWatch implements AutoCloseable {
                 worker.coordinator().staleTenants(),
                 worker.sweeper().lastSweepAt(),
                 worker.sweeper().lastFullReloadAt(),
+                worker.sweeper().fullReloadStatus(),
                 worker.coordinator().failures().stream()
                         .map(f -> new WorkerStatus.FailingTenant(f.tenant(), f.attempts(), f.error(), f.since()))
                         .toList(),

@@ -11,6 +11,7 @@ import io.confwatch.db.PgClients;
 import io.confwatch.listen.ChangeListener;
 import io.confwatch.listen.ListenerEvents;
 import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.model.FullReloadStatus;
 import io.confwatch.model.ListenerStatus;
 import io.confwatch.reload.ReloadCause;
 import io.confwatch.reload.ReloadCoordinator;
@@ -76,9 +77,34 @@ final class Worker extends VerticleBase {
                 new Backoff(config.reload().retryMinBackoff(), config.reload().retryMaxBackoff());
         loader = new SnapshotLoader(pool, clients.callTimeout(), owns.sqlSlots());
         coordinator = new ReloadCoordinator(
-                vertx, context, loader, cache, metrics, ReloadPolicy.from(config), owns, this::sweepSoon);
+                vertx,
+                context,
+                loader,
+                cache,
+                metrics,
+                ReloadPolicy.from(config),
+                owns,
+                this::sweepSoon,
+                config.reload().fullReloadBudget());
         sweeper = new VersionSweeper(
-                vertx, loader, cache, coordinator, owns, config.reload().sweepFullInterval(), metrics);
+                vertx,
+                loader,
+                cache,
+                coordinator,
+                owns,
+                config.reload().sweepFullInterval(),
+                config.reload().loadBatchSize(),
+                metrics);
+        metrics.fullReloadMeters(
+                () -> sweeper.fullReloadStatus().progress(),
+                () -> {
+                    FullReloadStatus.Finished last = sweeper.fullReloadStatus().last();
+                    return last == null ? Double.NaN : last.took().toNanos() / 1e9;
+                },
+                () -> sweeper.fullReloadStatus().read(),
+                () -> sweeper.fullReloadStatus().skipped(),
+                () -> sweeper.fullReloadStatus().databaseTime().toNanos() / 1e9,
+                config.reload().fullReloadBudget().fraction());
         metrics.gauge(ConfWatchMetrics.TENANTS, "Tenants held by this worker", cache::size);
         metrics.gauge(
                 ConfWatchMetrics.STALE_TENANTS,

@@ -1,5 +1,6 @@
 package io.confwatch;
 
+import io.confwatch.model.FullReloadStatus;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.model.ListenerStatus;
 import io.confwatch.model.TlsStatus;
@@ -22,6 +23,7 @@ import java.util.UUID;
  * @param staleTenants how many held tenants are known to be behind the database
  * @param lastSweepAt when the last version sweep finished; null before the first
  * @param lastFullReloadAt when the last full reload finished; null before the first
+ * @param fullReload where full reloads stand: budget, the one running and its progress, the last one finished
  * @param failingTenants the tenants whose reads fail and are being retried
  * @param invalidEntities the entities not served because they are invalid (their last good version is)
  */
@@ -38,6 +40,7 @@ public record WorkerStatus(
         int staleTenants,
         Instant lastSweepAt,
         Instant lastFullReloadAt,
+        FullReloadStatus fullReload,
         List<FailingTenant> failingTenants,
         List<InvalidEntity> invalidEntities) {
 

@@ -75,6 +75,7 @@ class ApiSurfaceTest {
             io.confwatch.config.LoggingSettings
             io.confwatch.config.Mode
             io.confwatch.config.PoolSettings
+            io.confwatch.config.ReloadBudget
             io.confwatch.config.ReloadSettings
             io.confwatch.config.RetentionSettings
             io.confwatch.config.Secret
@@ -99,6 +100,9 @@ class ApiSurfaceTest {
             io.confwatch.model.Definitions$Builder
             io.confwatch.model.EntityKind
             io.confwatch.model.Filter
+            io.confwatch.model.FullReloadStatus
+            io.confwatch.model.FullReloadStatus$Finished
+            io.confwatch.model.FullReloadStatus$Running
             io.confwatch.model.InvalidEntity
             io.confwatch.model.ListenerStatus
             io.confwatch.model.Monitor

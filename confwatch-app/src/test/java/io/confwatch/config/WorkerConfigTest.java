@@ -56,7 +56,8 @@ class WorkerConfigTest {
                         64,
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(60),
-                        Duration.ofMinutes(5)));
+                        Duration.ofMinutes(5),
+                        new ReloadBudget(0.1)));
         assertThat(config.retention()).isEqualTo(new RetentionSettings(Duration.ofDays(7), Duration.ofHours(1)));
         assertThat(config.shard()).isEqualTo(Shard.NONE);
         assertThat(config.shard().isSharded()).isFalse();

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.confwatch.WorkerStatus;
 import io.confwatch.WorkerStatus.FailingTenant;
+import io.confwatch.config.ReloadBudget;
 import io.confwatch.model.EntityKind;
+import io.confwatch.model.FullReloadStatus;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.model.ListenerStatus;
 import io.confwatch.model.TlsStatus;
@@ -96,6 +98,7 @@ class StatusJsonTest {
                 1,
                 AT,
                 null,
+                new FullReloadStatus(new ReloadBudget(0.1), null, null, 0, 0, 0, Duration.ZERO),
                 failures,
                 invalid);
     }

@@ -60,6 +60,7 @@ class StatusRoutesTest {
                         "staleTenants",
                         "lastSweepAt",
                         "lastFullReloadAt",
+                        "fullReload",
                         "failingTenants",
                         "invalidEntities",
                         "http");

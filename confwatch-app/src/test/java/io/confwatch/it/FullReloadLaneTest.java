@@ -12,6 +12,7 @@ import io.confwatch.model.EntityKind;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,9 @@ class FullReloadLaneTest {
         // One tenant per statement: the full reload below takes thousands of statements, one after another, so the
         // hint's round trip (a JDBC write, its notification, the read) is a small part of it even on a fast machine
         // (with batches of 5 a quiet machine read 1,751 of 3,001 tenants while the hint made that trip).
-        confWatch = Fixtures.startReady(config.withReload(config.reload().withLoadBatchSize(1)));
+        // Its initial load is thousands of statements too: on a busy machine it takes longer than Fixtures.WAIT.
+        confWatch = ConfWatch.start(config.withReload(config.reload().withLoadBatchSize(1)));
+        assertThat(confWatch.awaitReady(Duration.ofMinutes(2))).as("ready").isTrue();
     }
 
     @AfterAll

@@ -90,6 +90,7 @@ class SweepRaceTest {
                 coordinator,
                 tenant -> true,
                 config.reload().sweepFullInterval(),
+                config.reload().loadBatchSize(),
                 new ConfWatchMetrics(new SimpleMeterRegistry()));
         Fixtures.within(
                 coordinator.loadAll(ReloadCause.STARTUP).toCompletionStage().toCompletableFuture());

@@ -1,6 +1,7 @@
 package io.confwatch.config;
 
 import static io.confwatch.config.Setting.CONFWATCH_DELTA_MAX_VERSIONS;
+import static io.confwatch.config.Setting.CONFWATCH_FULL_RELOAD_BUDGET;
 import static io.confwatch.config.Setting.CONFWATCH_FULL_RELOAD_INTERVAL;
 import static io.confwatch.config.Setting.CONFWATCH_LOAD_BATCH_SIZE;
 import static io.confwatch.config.Setting.CONFWATCH_POLL_INTERVAL;
@@ -8,6 +9,7 @@ import static io.confwatch.config.Setting.CONFWATCH_RELOAD_RETRY_MAX_BACKOFF;
 import static io.confwatch.config.Setting.CONFWATCH_RELOAD_RETRY_MIN_BACKOFF;
 import static io.confwatch.config.Setting.CONFWATCH_SWEEP_FULL_INTERVAL;
 import static io.confwatch.config.Setting.CONFWATCH_SWEEP_INTERVAL;
+import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 
@@ -24,6 +26,7 @@ import java.time.Duration;
  * @param retryMaxBackoff retry delay cap, at least the minimum ({@code CONFWATCH_RELOAD_RETRY_MAX_BACKOFF})
  * @param sweepFullInterval how often a sweep compares every tenant rather than those changed since the last one
  *     ({@code CONFWATCH_SWEEP_FULL_INTERVAL})
+ * @param fullReloadBudget database time a full reload may take per second ({@code CONFWATCH_FULL_RELOAD_BUDGET})
  */
 public record ReloadSettings(
         Duration pollInterval,
@@ -33,7 +36,8 @@ public record ReloadSettings(
         int deltaMaxVersions,
         Duration retryMinBackoff,
         Duration retryMaxBackoff,
-        Duration sweepFullInterval) {
+        Duration sweepFullInterval,
+        ReloadBudget fullReloadBudget) {
 
     /** Largest load batch. */
     public static final int MAX_LOAD_BATCH_SIZE = 10_000;
@@ -51,6 +55,7 @@ public record ReloadSettings(
         Check.positive(CONFWATCH_RELOAD_RETRY_MIN_BACKOFF, retryMinBackoff);
         Check.positive(CONFWATCH_RELOAD_RETRY_MAX_BACKOFF, retryMaxBackoff);
         Check.positive(CONFWATCH_SWEEP_FULL_INTERVAL, sweepFullInterval);
+        requireNonNull(fullReloadBudget, CONFWATCH_FULL_RELOAD_BUDGET.variable());
         Check.notAbove(
                 CONFWATCH_RELOAD_RETRY_MIN_BACKOFF,
                 retryMinBackoff,
@@ -78,7 +83,8 @@ public record ReloadSettings(
                 deltaMaxVersions,
                 retryMinBackoff,
                 retryMaxBackoff,
-                sweepFullInterval);
+                sweepFullInterval,
+                fullReloadBudget);
     }
 
     /** These settings sweeping every {@code sweepInterval} in listen mode. */
@@ -91,7 +97,8 @@ public record ReloadSettings(
                 deltaMaxVersions,
                 retryMinBackoff,
                 retryMaxBackoff,
-                sweepFullInterval);
+                sweepFullInterval,
+                fullReloadBudget);
     }
 
     /** These settings reloading everything every {@code fullReloadInterval}. */
@@ -104,7 +111,8 @@ public record ReloadSettings(
                 deltaMaxVersions,
                 retryMinBackoff,
                 retryMaxBackoff,
-                sweepFullInterval);
+                sweepFullInterval,
+                fullReloadBudget);
     }
 
     /** These settings loading {@code loadBatchSize} tenants per query. */
@@ -117,7 +125,8 @@ public record ReloadSettings(
                 deltaMaxVersions,
                 retryMinBackoff,
                 retryMaxBackoff,
-                sweepFullInterval);
+                sweepFullInterval,
+                fullReloadBudget);
     }
 
     /** These settings with delta loads up to {@code deltaMaxVersions} behind (0 disables them). */
@@ -130,7 +139,8 @@ public record ReloadSettings(
                 deltaMaxVersions,
                 retryMinBackoff,
                 retryMaxBackoff,
-                sweepFullInterval);
+                sweepFullInterval,
+                fullReloadBudget);
     }
 
     /** These settings retrying failed loads after {@code min}, doubling up to {@code max}. */
@@ -143,7 +153,8 @@ public record ReloadSettings(
                 deltaMaxVersions,
                 min,
                 max,
-                sweepFullInterval);
+                sweepFullInterval,
+                fullReloadBudget);
     }
 
     /** These settings comparing every tenant's version every {@code sweepFullInterval}. */
@@ -156,7 +167,22 @@ public record ReloadSettings(
                 deltaMaxVersions,
                 retryMinBackoff,
                 retryMaxBackoff,
-                sweepFullInterval);
+                sweepFullInterval,
+                fullReloadBudget);
+    }
+
+    /** These settings pacing full reloads to {@code budget} of database time per second. */
+    public ReloadSettings withFullReloadBudget(ReloadBudget budget) {
+        return new ReloadSettings(
+                pollInterval,
+                sweepInterval,
+                fullReloadInterval,
+                loadBatchSize,
+                deltaMaxVersions,
+                retryMinBackoff,
+                retryMaxBackoff,
+                sweepFullInterval,
+                budget);
     }
 
     /** Reads the reload settings. */
@@ -169,6 +195,7 @@ public record ReloadSettings(
                 env.integer(CONFWATCH_DELTA_MAX_VERSIONS),
                 env.duration(CONFWATCH_RELOAD_RETRY_MIN_BACKOFF),
                 env.duration(CONFWATCH_RELOAD_RETRY_MAX_BACKOFF),
-                env.duration(CONFWATCH_SWEEP_FULL_INTERVAL));
+                env.duration(CONFWATCH_SWEEP_FULL_INTERVAL),
+                ReloadBudget.parse(env.text(CONFWATCH_FULL_RELOAD_BUDGET)));
     }
 }

@@ -113,7 +113,16 @@ enum Setting {
             "15m",
             null,
             "Unconditional reload of every owned tenant (jittered: up to 20% shorter, never longer); catches trigger-less writes."),
-    CONFWATCH_LOAD_BATCH_SIZE("500", null, "Tenants per query in the initial and full loads (1–10000)."),
+    CONFWATCH_FULL_RELOAD_BUDGET(
+            "100ms/s",
+            null,
+            "Database time a full reload may take per second of wall time: a fraction (`0.1`), a percentage (`10%`) "
+                    + "or `100ms/s` (from `1ms/s` to `1000ms/s`, which is unpaced). Each page's read is timed and the "
+                    + "next one waits so the full reload stays within it; hints and sweeps never wait for it."),
+    CONFWATCH_LOAD_BATCH_SIZE(
+            "500",
+            null,
+            "Tenants per query in the initial load (1–10000), and in full reloads up to 100 per page (short bursts between pauses)."),
     CONFWATCH_DELTA_MAX_VERSIONS(
             "64",
             null,

@@ -3,6 +3,7 @@ package io.confwatch.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.confwatch.WorkerStatus;
 import io.confwatch.WorkerStatus.FailingTenant;
+import io.confwatch.model.FullReloadStatus;
 import io.confwatch.model.InvalidEntity;
 import io.confwatch.model.ListenerStatus;
 import io.confwatch.model.TlsStatus;
@@ -47,6 +48,7 @@ final class StatusJson {
             json.writeNumberField("staleTenants", status.staleTenants());
             JsonOutput.instant(json, "lastSweepAt", status.lastSweepAt());
             JsonOutput.instant(json, "lastFullReloadAt", status.lastFullReloadAt());
+            fullReload(json, status.fullReload());
             failures(json, status.failingTenants());
             invalid(json, status.invalidEntities());
             if (held != null) {
@@ -93,6 +95,42 @@ final class StatusJson {
         JsonOutput.instant(json, "deafSince", listener.deafSince());
         json.writeNumberField("deafForMs", listener.deafFor(Instant.now()).toMillis());
         json.writeStringField("lastError", listener.lastError());
+        json.writeEndObject();
+    }
+
+    private static void fullReload(JsonGenerator json, FullReloadStatus full) throws IOException {
+        json.writeObjectFieldStart("fullReload");
+        json.writeStringField("budget", full.budget().toString());
+        json.writeNumberField("progress", full.progress());
+        FullReloadStatus.Running running = full.running();
+        if (running == null) {
+            json.writeNullField("running");
+        } else {
+            json.writeObjectFieldStart("running");
+            json.writeStringField("cause", running.cause());
+            JsonOutput.instant(json, "startedAt", running.startedAt());
+            json.writeNumberField("tenants", running.tenants());
+            json.writeNumberField("checked", running.checked());
+            json.writeNumberField("read", running.read());
+            json.writeNumberField("skipped", running.skipped());
+            json.writeNumberField("databaseMs", running.databaseTime().toMillis());
+            json.writeEndObject();
+        }
+        FullReloadStatus.Finished last = full.last();
+        if (last == null) {
+            json.writeNullField("last");
+        } else {
+            json.writeObjectFieldStart("last");
+            json.writeStringField("cause", last.cause());
+            JsonOutput.instant(json, "startedAt", last.startedAt());
+            json.writeNumberField("durationMs", last.took().toMillis());
+            json.writeNumberField("tenants", last.tenants());
+            json.writeNumberField("read", last.read());
+            json.writeNumberField("skipped", last.skipped());
+            json.writeStringField("error", last.error());
+            json.writeEndObject();
+        }
+        json.writeNumberField("runs", full.runs());
         json.writeEndObject();
     }
 

@@ -1,6 +1,7 @@
 package io.confwatch.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +38,11 @@ public final class ConfWatchMetrics {
     public static final String SWEEPS = "confwatch.sweeps";
     public static final String SWEEP_ROWS = "confwatch.sweep.rows";
     public static final String SWEEP_HORIZON_XIDS = "confwatch.sweep.horizon.xids";
+    public static final String FULL_RELOAD_PROGRESS = "confwatch.full.reload.progress";
+    public static final String FULL_RELOAD_LAST_DURATION = "confwatch.full.reload.last.duration";
+    public static final String FULL_RELOAD_TENANTS = "confwatch.full.reload.tenants";
+    public static final String FULL_RELOAD_DATABASE_TIME = "confwatch.full.reload.database";
+    public static final String FULL_RELOAD_BUDGET = "confwatch.full.reload.budget";
 
     /** Why a notification was or was not acted on. */
     public enum HintOutcome {
@@ -184,6 +191,43 @@ public final class ConfWatchMetrics {
 
     public void hintDisproved() {
         disprovedHints.increment();
+    }
+
+    /**
+     * Registers the full reload's meters, read at scrape time: {@code confwatch_full_reload_progress} (0–1 of the
+     * running one; 1 when none runs), {@code confwatch_full_reload_last_duration_seconds}, {@code
+     * confwatch_full_reload_tenants_total{result="read|skipped"}}, {@code confwatch_full_reload_database_seconds_total}
+     * and {@code confwatch_full_reload_budget_ratio}.
+     */
+    public void fullReloadMeters(
+            DoubleSupplier progress,
+            DoubleSupplier lastDurationSeconds,
+            DoubleSupplier read,
+            DoubleSupplier skipped,
+            DoubleSupplier databaseSeconds,
+            double budget) {
+        Gauge.builder(FULL_RELOAD_PROGRESS, progress::getAsDouble)
+                .description("Share of its tenants the running full reload has checked; 1 when none runs")
+                .register(registry);
+        Gauge.builder(FULL_RELOAD_LAST_DURATION, lastDurationSeconds::getAsDouble)
+                .description("How long the last finished full reload took, start to last read")
+                .baseUnit("seconds")
+                .register(registry);
+        for (String result : new String[] {"read", "skipped"}) {
+            DoubleSupplier count = result.equals("read") ? read : skipped;
+            FunctionCounter.builder(FULL_RELOAD_TENANTS, count, DoubleSupplier::getAsDouble)
+                    .description("Tenants full reloads read whole (read) or found unchanged by their digest (skipped)")
+                    .tag("result", result)
+                    .register(registry);
+        }
+        FunctionCounter.builder(FULL_RELOAD_DATABASE_TIME, databaseSeconds, DoubleSupplier::getAsDouble)
+                .description("Time full reloads' statements took, as the worker measured it (paced by the budget)")
+                .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder(FULL_RELOAD_BUDGET, () -> budget)
+                .description("Database time per second a full reload may take (CONFWATCH_FULL_RELOAD_BUDGET)")
+                .baseUnit("ratio")
+                .register(registry);
     }
 
     /** Registers a gauge read from {@code value} at scrape time. */

@@ -1,6 +1,7 @@
 package io.confwatch.reload;
 
 import io.confwatch.cache.ConfigCache;
+import io.confwatch.config.ReloadBudget;
 import io.confwatch.listen.Notification;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.metrics.ConfWatchMetrics.HintOutcome;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ReloadCoordinator {
     private static final Logger log = LoggerFactory.getLogger(ReloadCoordinator.class);
 
+    private final Vertx vertx;
     private final Context context;
     private final ConfigCache cache;
     private final ConfWatchMetrics metrics;
@@ -48,6 +51,9 @@ public final class ReloadCoordinator {
     // Full reloads take one connection at most, so they slow neither hints nor the readers of the cache much.
     private int bulkReadsInFlight;
     private Promise<Void> drained;
+    // Full-reload pages wait here between one another (the budget of database time per second); nothing else does.
+    private final FullReloadPacer pacer;
+    private long pacedDispatchTimer = -1;
 
     /** A read that failed and is being retried; shown in {@code /status}. */
     public record Failure(UUID tenant, int attempts, String error, Instant since) {}
@@ -61,6 +67,22 @@ public final class ReloadCoordinator {
             ReloadPolicy settings,
             Predicate<UUID> owns,
             Runnable onOverflow) {
+        this(vertx, context, loader, cache, metrics, settings, owns, onOverflow, ReloadBudget.UNPACED);
+    }
+
+    /** As above, with full reloads' bulk reads paced to {@code budget} of database time per second. */
+    public ReloadCoordinator(
+            Vertx vertx,
+            Context context,
+            SnapshotLoader loader,
+            ConfigCache cache,
+            ConfWatchMetrics metrics,
+            ReloadPolicy settings,
+            Predicate<UUID> owns,
+            Runnable onOverflow,
+            ReloadBudget budget) {
+        this.vertx = vertx;
+        this.pacer = new FullReloadPacer(vertx, budget);
         this.context = context;
         this.cache = cache;
         this.metrics = metrics;
@@ -128,6 +150,50 @@ public final class ReloadCoordinator {
     }
 
     /**
+     * One page of a full reload: of {@code tenants} (listed in the database, with each one's digest there now in
+     * {@code digests}; a tenant without one is read), queues a forced whole read in the bulk lane for each owned one whose
+     * digest differs from the one its held snapshot was verified at ({@link DigestGate}), and skips the others.
+     * Completes, never fails, when the queued reads are done, saying how many were read, skipped and failed.
+     */
+    Future<PageOutcome> requestChanged(List<UUID> tenants, Map<UUID, TenantDigest> digests, ReloadCause cause) {
+        Promise<PageOutcome> done = Promise.promise();
+        onContext(() -> {
+            List<Future<ReadOutcome>> all = new ArrayList<>(tenants.size());
+            int skipped = 0;
+            for (UUID tenant : tenants) {
+                if (!owns.test(tenant)) {
+                    continue;
+                }
+                if (reads.unchangedSinceVerified(tenant, digests.get(tenant))) {
+                    skipped++;
+                    continue;
+                }
+                Promise<ReadOutcome> read = Promise.promise();
+                all.add(read.future());
+                enqueue(tenant, cause, true, true, -1, read);
+            }
+            dispatch();
+            int verified = skipped;
+            Future.join(all).onComplete(ar -> {
+                int failed = (int) all.stream()
+                        .map(Future::result)
+                        .filter(ReadOutcome.Failed.class::isInstance)
+                        .count();
+                done.complete(new PageOutcome(all.size(), verified, failed));
+            });
+        });
+        return done.future();
+    }
+
+    /** What one page of a full reload did: tenants read whole (of which {@code failed} failed), and tenants skipped. */
+    record PageOutcome(int read, int skipped, int failed) {}
+
+    /** The pacer full reloads share (their digest statements and their bulk reads). */
+    FullReloadPacer pacer() {
+        return pacer;
+    }
+
+    /**
      * Reads every tenant whole, page by page in id order (one statement per page), installing owned ones as it goes:
      * the start-up load. Completes with how many tenants are held.
      */
@@ -189,6 +255,10 @@ public final class ReloadCoordinator {
                 request.waiters.forEach(waiter -> waiter.tryComplete(notRead));
             });
             queued.clear();
+            if (pacedDispatchTimer >= 0) {
+                vertx.cancelTimer(pacedDispatchTimer);
+                pacedDispatchTimer = -1;
+            }
             if (readsInFlight == 0) {
                 promise.complete();
             } else {
@@ -251,7 +321,8 @@ public final class ReloadCoordinator {
             List<ReadPlanner.Read> plans = new ArrayList<>();
             // A full reload holds one slot while it runs, so a steady stream of hints cannot starve it; with a
             // single slot it waits for the urgent lane to empty.
-            boolean bulk = bulkReadsInFlight == 0 && (settings.maxConcurrentLoads() > 1 || !queued.hasUrgent());
+            boolean bulk =
+                    bulkReadsInFlight == 0 && (settings.maxConcurrentLoads() > 1 || !queued.hasUrgent()) && paced();
             if (bulk) {
                 take(queued.lane(true), batch, requests, plans);
                 bulk = !batch.isEmpty();
@@ -273,6 +344,7 @@ public final class ReloadCoordinator {
                 readsInFlight--;
                 if (inBulk) {
                     bulkReadsInFlight--;
+                    pacer.spent(System.nanoTime() - started);
                 }
                 loading.removeAll(batch);
                 metrics.reloadDuration(System.nanoTime() - started);
@@ -293,6 +365,26 @@ public final class ReloadCoordinator {
                 }
             });
         }
+    }
+
+    /**
+     * Whether the bulk lane may dispatch now under the full reload's budget; when it may not, a timer dispatches again
+     * once it may (the urgent lane goes on meanwhile).
+     */
+    private boolean paced() {
+        long wait = pacer.waitNanos();
+        if (wait <= 0) {
+            return true;
+        }
+        if (pacedDispatchTimer < 0 && queued.lane(true).hasNext()) {
+            pacedDispatchTimer = vertx.setTimer(
+                    TimeUnit.NANOSECONDS.toMillis(wait) + 1,
+                    id -> onContext(() -> {
+                        pacedDispatchTimer = -1;
+                        dispatch();
+                    }));
+        }
+        return false;
     }
 
     /** Moves up to one batch of readable requests from {@code lane} into {@code batch}, planned as the planner says. */

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SnapshotLoader {
     private static final int TENANT = 0;
+    private static final int DIGEST_ROW = 10;
     private static final int CHANGED_ID = 9;
     private static final int VERSIONS_LOGGED = 8;
     private static final int TENANT_ROWS_REPLACED = 7;
@@ -112,6 +114,38 @@ public final class SnapshotLoader {
                      where c.tenant_id = $1 and c.version > $2 and c.entity = 'tenant' and c.op <> 'UPDATE'),
                    null, null
             """;
+
+    // A tenant's digest (alias t: its confwatch.tenants row), the one expression both statements below use. It covers
+    // the server's identity — its start time (every restore and every failover brings a server that started at another
+    // time; readable by any role, unlike pg_control_system(), whose system identifier a promoted replica or a physical
+    // restore keeps anyway) and the database's oid (a database restored beside the old one and renamed) — and every
+    // column a whole read returns, definitions included, not only the version: a write made with the triggers off
+    // changes it. jsonb arrays render injectively; timestamps as epoch seconds, independent of the session's TimeZone.
+    static final String DIGEST =
+            """
+            sha256(convert_to(jsonb_build_array(
+                extract(epoch from pg_postmaster_start_time()),
+                (select d.oid from pg_catalog.pg_database d where d.datname = current_database()),
+                t.name, t.status, t.config_version, extract(epoch from t.changed_at),
+                (select coalesce(jsonb_agg(jsonb_build_array(m.id, m.name, m.updated_by, m.definition,
+                                                             extract(epoch from m.updated_at)) order by m.id), '[]')
+                   from confwatch.monitors m where m.tenant_id = t.id and m.is_active),
+                (select coalesce(jsonb_agg(jsonb_build_array(f.id, f.name, f.updated_by, f.definition,
+                                                             extract(epoch from f.updated_at), f.monitor_id)
+                                           order by f.id), '[]')
+                   from confwatch.filters f where f.tenant_id = t.id and f.is_active),
+                (select coalesce(jsonb_agg(jsonb_build_array(g.id, g.name, g.updated_by, g.definition,
+                                                             extract(epoch from g.updated_at)) order by g.id), '[]')
+                   from confwatch.triggers g where g.tenant_id = t.id and g.is_active))::text, 'UTF8'))
+            """;
+
+    private static final String DIGESTS = "select t.id, " + DIGEST + " from confwatch.tenants t where t.id = any($1)";
+
+    // A whole read that also returns each tenant's digest (kind 10, in the name column, hex), computed in the same
+    // statement: the digest describes exactly the rows read.
+    private static final String LOAD_TENANTS_DIGESTED = LOAD_TENANTS
+            + "union all\nselect 10, t.id, t.id, encode(" + DIGEST + ", 'hex'), null, null, null, null, null\n"
+            + "  from confwatch.tenants t where t.id = any($1)\n";
 
     /**
      * The one SQL spelling of "a tenant this worker owns" (DESIGN §4.4a, {@code sql/V8__tenant_slots.sql}): its slot is
@@ -311,6 +345,42 @@ public final class SnapshotLoader {
         return query(LOAD_TENANTS, Tuple.of(tenants.toArray(UUID[]::new))).map(SnapshotLoader::wholes);
     }
 
+    /**
+     * The named tenants, whole, with each one's digest computed in the same statement (so over exactly these rows); a
+     * tenant missing from the result does not exist (any more).
+     */
+    Future<Digested> loadDigested(List<UUID> tenants) {
+        return query(LOAD_TENANTS_DIGESTED, Tuple.of(tenants.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, TenantDigest> digests = new LinkedHashMap<>();
+                    for (Row row : rows) {
+                        if (row.getInteger(0) == DIGEST_ROW) {
+                            digests.put(
+                                    row.getUUID(1),
+                                    TenantDigest.of(HexFormat.of().parseHex(row.getString(3))));
+                        }
+                    }
+                    return new Digested(wholes(rows), digests);
+                });
+    }
+
+    /** Whole tenants and their digests, read in one statement. */
+    record Digested(Map<UUID, TenantRows.Whole> wholes, Map<UUID, TenantDigest> digests) {}
+
+    /**
+     * The named tenants' digests now ({@link #DIGEST}: no rows shipped); a tenant missing from the result does not
+     * exist (any more).
+     */
+    Future<Map<UUID, TenantDigest>> digests(List<UUID> tenants) {
+        return query(DIGESTS, Tuple.of(tenants.toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, TenantDigest> digests = new LinkedHashMap<>(rows.size() * 2);
+            for (Row row : rows) {
+                digests.put(row.getUUID(0), TenantDigest.of(row.getBuffer(1).getBytes()));
+            }
+            return digests;
+        });
+    }
+
     /** Up to {@code limit} tenants with ids above {@code after} (in id order), whole: one page of a full load. */
     Future<Map<UUID, TenantRows.Whole>> loadPage(UUID after, int limit) {
         return query(LOAD_PAGE, Tuple.of(after, limit)).map(SnapshotLoader::wholes);
@@ -375,7 +445,7 @@ public final class SnapshotLoader {
             if (kind == TENANT) {
                 TenantRows.Tenant tenant = tenant(row);
                 tenants.put(tenant.id(), tenant);
-            } else {
+            } else if (kind != DIGEST_ROW) {
                 TenantRows.Entity entity = entity(kind, row);
                 entities.computeIfAbsent(entity.tenant(), t -> new ArrayList<>())
                         .add(entity);

@@ -42,6 +42,8 @@ final class TenantReads {
     private final BiConsumer<UUID, ReadRequest> retry;
     // The server (its start time) each held snapshot was read from: a delta is sound only from the same server.
     private final Map<UUID, String> servers = new HashMap<>();
+    // Which held snapshots a forced whole read verified, at which digest: what a full reload may skip.
+    private final DigestGate verified = new DigestGate();
 
     /**
      * @param draining whether the coordinator is shutting down: failures are then not retried
@@ -100,7 +102,7 @@ final class TenantReads {
                     int count = loaded;
                     for (TenantRows.Whole rows : wholes.values()) {
                         if (owns.test(rows.tenant().id())) {
-                            install(rows, now, cause, Replace.IF_NEWER, generation);
+                            install(rows, now, cause, Replace.IF_NEWER, generation, null);
                             count++;
                         }
                     }
@@ -132,7 +134,7 @@ final class TenantReads {
                     int count = loaded;
                     for (TenantRows.Whole rows : wholes.values()) {
                         if (owns.test(rows.tenant().id())) {
-                            install(rows, now, cause, Replace.IF_NEWER, page.generation());
+                            install(rows, now, cause, Replace.IF_NEWER, page.generation(), null);
                             count++;
                         }
                     }
@@ -170,8 +172,17 @@ final class TenantReads {
         return readWhole(batch, requests, generation);
     }
 
+    /**
+     * Whether a full reload may skip {@code tenant}: its digest in the database now ({@code null} when unknown) is the one
+     * the held snapshot was verified at by a forced whole read ({@link DigestGate}).
+     */
+    boolean unchangedSinceVerified(UUID tenant, TenantDigest now) {
+        return verified.unchanged(tenant, now, cache.get(tenant));
+    }
+
     /** Forgets a tenant the database no longer has (as the sweep found): drops its snapshot. */
     void forget(UUID tenant) {
+        verified.forget(tenant);
         health.forget(tenant);
         servers.remove(tenant);
         cache.remove(tenant);
@@ -206,15 +217,21 @@ final class TenantReads {
 
     private Future<Map<UUID, ReadOutcome>> readWhole(List<UUID> batch, List<ReadRequest> requests, long generation) {
         Map<UUID, ReadRequest> byTenant = new LinkedHashMap<>();
+        boolean forced = false;
         for (int i = 0; i < batch.size(); i++) {
             byTenant.put(batch.get(i), requests.get(i));
+            forced |= requests.get(i).forced;
         }
-        return loader.load(batch)
-                .map(wholes -> {
+        // A forced read also takes each tenant's digest, in the same statement: the full reload's record of what it
+        // saw.
+        Future<SnapshotLoader.Digested> read = forced
+                ? loader.loadDigested(batch)
+                : loader.load(batch).map(wholes -> new SnapshotLoader.Digested(wholes, Map.of()));
+        return read.map(digested -> {
                     Instant now = Instant.now();
                     Map<UUID, ReadOutcome> outcomes = new LinkedHashMap<>();
                     byTenant.forEach((tenant, request) -> {
-                        TenantRows.Whole rows = wholes.get(tenant);
+                        TenantRows.Whole rows = digested.wholes().get(tenant);
                         outcomes.put(
                                 tenant,
                                 rows == null
@@ -224,7 +241,10 @@ final class TenantReads {
                                                 now,
                                                 request.cause,
                                                 ReadPlanner.replaceFor(request.ask()),
-                                                generation));
+                                                generation,
+                                                request.forced
+                                                        ? digested.digests().get(tenant)
+                                                        : null));
                     });
                     return outcomes;
                 })
@@ -249,7 +269,13 @@ final class TenantReads {
                             TenantRows.Whole rows = wholes.get(tenant);
                             return rows == null
                                     ? gone(tenant, cause)
-                                    : install(rows, Instant.now(), cause, ReadPlanner.replaceAfterDelta(), generation);
+                                    : install(
+                                            rows,
+                                            Instant.now(),
+                                            cause,
+                                            ReadPlanner.replaceAfterDelta(),
+                                            generation,
+                                            null);
                         });
                     }
                     return Future.succeededFuture(install(
@@ -257,25 +283,38 @@ final class TenantReads {
                             delta.tenant().server(),
                             cause,
                             Replace.IF_NEWER,
-                            generation));
+                            generation,
+                            null));
                 })
                 .recover(error -> Future.succeededFuture(failed(tenant, request, error)))
                 .map(outcome -> Map.of(tenant, outcome));
     }
 
+    /** {@code digest}: the rows' digest when a forced whole read took it with them, else null. */
     private ReadOutcome install(
-            TenantRows.Whole rows, Instant now, ReloadCause cause, Replace replace, long generation) {
+            TenantRows.Whole rows,
+            Instant now,
+            ReloadCause cause,
+            Replace replace,
+            long generation,
+            TenantDigest digest) {
         TenantSnapshot snapshot =
                 SnapshotAssembler.whole(rows, cache.get(rows.tenant().id()), now);
-        return install(snapshot, rows.tenant().server(), cause, replace, generation);
+        return install(snapshot, rows.tenant().server(), cause, replace, generation, digest);
     }
 
     private ReadOutcome install(
-            TenantSnapshot snapshot, String server, ReloadCause cause, Replace replace, long generation) {
+            TenantSnapshot snapshot,
+            String server,
+            ReloadCause cause,
+            Replace replace,
+            long generation,
+            TenantDigest digest) {
         UUID tenant = snapshot.tenant();
         long before = cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
         ConfigCache.Outcome installed = cache.install(snapshot, replace, generation);
         ReadOutcome outcome = counted(cause, ReadOutcome.ofInstall(installed, tenant, cache.get(tenant)));
+        verify(tenant, snapshot, installed, digest);
         if (installed == ConfigCache.Outcome.DROPPED_SINCE) {
             log.debug("Tenant {} was dropped while it was read; the older read is not installed", tenant);
             return outcome;
@@ -305,7 +344,25 @@ final class TenantReads {
         return outcome;
     }
 
+    /**
+     * Keeps the digest gate true after an install: a forced whole read ({@code digest} non-null) that installed, or found
+     * the held snapshot equal to what its rows make, records the digest for the snapshot held now; any other install
+     * that changed the held snapshot forgets it. Nothing is recorded for a read that failed or was refused.
+     */
+    private void verify(UUID tenant, TenantSnapshot read, ConfigCache.Outcome installed, TenantDigest digest) {
+        Optional<TenantSnapshot> held = cache.get(tenant);
+        boolean heldIsRead = held.isPresent()
+                && held.get().sameContentAs(read)
+                && held.get().changedAt().equals(read.changedAt());
+        switch (DigestGate.after(installed, digest != null, heldIsRead)) {
+            case RECORD -> verified.record(tenant, digest, held.orElseThrow());
+            case FORGET -> verified.forget(tenant);
+            case KEEP -> {}
+        }
+    }
+
     private ReadOutcome gone(UUID tenant, ReloadCause cause) {
+        verified.forget(tenant);
         health.forget(tenant);
         servers.remove(tenant);
         if (cache.remove(tenant)) {
