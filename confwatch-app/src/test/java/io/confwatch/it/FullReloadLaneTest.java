@@ -12,6 +12,7 @@ import io.confwatch.model.EntityKind;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,13 @@ class FullReloadLaneTest {
         // One tenant per statement: the full reload below takes thousands of statements, one after another, so the
         // hint's round trip (a JDBC write, its notification, the read) is a small part of it even on a fast machine
         // (with batches of 5 a quiet machine read 1,751 of 3,001 tenants while the hint made that trip).
-        confWatch = Fixtures.startReady(config.withReload(config.reload().withLoadBatchSize(1)));
+        // That also makes the initial load thousands of statements: on a loaded machine it outlasts Fixtures' 10 s
+        // (seen
+        // in a full run with a load average near 20, at this branch's base too), so this start waits longer.
+        confWatch = ConfWatch.start(config.withReload(config.reload().withLoadBatchSize(1)));
+        assertThat(confWatch.awaitReady(Duration.ofMinutes(3)))
+                .as("ready within 3 minutes")
+                .isTrue();
     }
 
     @AfterAll
