@@ -208,7 +208,7 @@ final class BenchCommand implements Cli.Command {
                                     version bumps (lag p99, loads), then duplicate hints (loads), heap before/after
                   poll-mode         a worker with CONFWATCH_MODE=poll and a 1 s interval: --samples/15 changes at
                                     random phases, p99 against one interval + one tenant load
-                  idle-sweep        20000 tenants, poll mode at 1 s, 2 x --duration per phase: rows per sweep with a
+                  idle-sweep        --tenants x 10 (20000), poll mode at 1 s, 2 x --duration per phase: rows per sweep with a
                                     full comparison every sweep (the sweep before the cursor) vs the cursor, idle and
                                     with 10 changed tenants/s; EXPLAIN ANALYZE time and buffers of both statements
                   http-reads        GET /tenants/{id} over --connections (16) keep-alive loopback connections from a

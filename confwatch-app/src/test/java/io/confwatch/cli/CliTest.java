@@ -194,6 +194,7 @@ class CliTest {
                 .contains("writer-tps notify off vs no triggers")
                 .contains("hint-flood lag p99", "hint-flood loads per tenant, duplicate hints")
                 .contains("poll-mode 1 s interval p99")
+                .contains("idle-sweep rows per idle sweep (40 tenants)", "idle-sweep rows per sweep, 10 changes/s")
                 .contains("http-reads p99, during full reload vs at rest (5×3, 2 conns)")
                 .contains("http-reads req/s, during full reload vs at rest")
                 .contains(
@@ -202,7 +203,7 @@ class CliTest {
                         "http-propagation watch delta p50")
                 .doesNotContain("failed:");
         assertThat(table.lines().filter(l -> l.startsWith("| ")).filter(l -> l.matches(".*\\| (PASS|MISS|INFO) +\\|$")))
-                .hasSize(22);
+                .hasSize(24);
     }
 
     @Test
