@@ -150,10 +150,10 @@ public final class SnapshotLoader {
     /**
      * The one SQL spelling of "a tenant this worker owns" (DESIGN §4.4a, {@code sql/V8__tenant_slots.sql}): its slot is
      * among the slots in parameter {@code $param} (an {@code int4[]}), which index {@code confwatch.tenants_slot_idx}
-     * answers. {@code alias} names a {@code confwatch.tenants} row.
+     * answers. {@code id} is the {@code confwatch.tenants} row's id column ({@code id}, {@code t.id}).
      */
-    static String owned(String alias, int param) {
-        return "confwatch.tenant_slot(" + alias + ".id) = any($" + param + "::int4[])";
+    static String owned(String id, int param) {
+        return "confwatch.tenant_slot(" + id + ") = any($" + param + "::int4[])";
     }
 
     // A sharded start-up: the tenants of a run of owned slots ($1), whole, in one statement (one page).
@@ -165,13 +165,13 @@ public final class SnapshotLoader {
               from confwatch.tenants t where t.id in (select id from page)
             union all
             """
-                            .formatted(owned("t", 1))
+                            .formatted(owned("t.id", 1))
                     + ENTITIES_OF_TENANTS.replace("= any($1)", "in (select id from page)");
 
-    private static final String VERSIONS = "select t.id, t.config_version, t.changed_at from confwatch.tenants t";
+    private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
 
     // The versioned sweep and full reloads of a sharded worker: owned tenants only.
-    private static final String OWNED_VERSIONS = VERSIONS + " where " + owned("t", 1);
+    private static final String OWNED_VERSIONS = VERSIONS + " where " + owned("id", 1);
 
     // The versioned sweep's two statements (docs/invariants.md, "the sweep cursor"). Columns: kind, tenant id,
     // config_version (a tombstone's last version), changed_at, and on the one horizon row the xmin and xmax of this
