@@ -12,6 +12,7 @@ import io.confwatch.model.EntityKind;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,12 @@ class FullReloadLaneTest {
         // One tenant per statement: the full reload below takes thousands of statements, one after another, so the
         // hint's round trip (a JDBC write, its notification, the read) is a small part of it even on a fast machine
         // (with batches of 5 a quiet machine read 1,751 of 3,001 tenants while the hint made that trip).
-        confWatch = Fixtures.startReady(config.withReload(config.reload().withLoadBatchSize(1)));
+        // 3,000 one-tenant pages take seconds on a loaded machine (7.9 s seen at load 17, and the 10 s bound of
+        // Fixtures.startReady was missed there before and after the initial load read ahead): wait on readiness longer.
+        confWatch = ConfWatch.start(config.withReload(config.reload().withLoadBatchSize(1)));
+        assertThat(confWatch.awaitReady(Duration.ofMinutes(2)))
+                .as("ready within 2 minutes")
+                .isTrue();
     }
 
     @AfterAll
