@@ -75,5 +75,6 @@ create index if not exists tenants_slot_idx on confwatch.tenants
     ((('x' operator(pg_catalog.||) pg_catalog.substr(pg_catalog.md5(id::pg_catalog.text), 1, 8))
         ::pg_catalog."bit"(32)::pg_catalog.int4 operator(pg_catalog.&) 16383), id);
 
--- The planner needs the expression's statistics to cost `= any($n)`; ANALYZE samples (30,000 rows), it does not scan.
-analyze confwatch.tenants;
+-- No ANALYZE here: on a freshly created, still empty table it records "0 rows", which outlives the first bulk
+-- insert until autovacuum analyzes again and misleads the start-up's page query (FullReloadLaneTest). The
+-- expression's statistics come with the next (auto)analyze; until then `= any($n)` is costed by default estimates.
