@@ -305,7 +305,7 @@ public final class ConfWatch implements AutoCloseable {
     /**
      * Runs a full reload now (or right after the one running) and completes, off the event loop, when it is done, with
      * its figures: how many tenants it read whole and how many their digest showed unchanged. Paced like every full
-     * reload ({@code CONFWATCH_FULL_RELOAD_BUDGET}); completes exceptionally ({@link ReadFailedException}) when any of
+     * reload ({@code CONFWATCH_FULL_RELOAD_BUDGET}); completes exceptionally (a {@code ReadFailedException}) when any of
      * its reads failed.
      */
     public CompletableFuture<FullReloadStatus.Finished> fullReload() {

@@ -20,6 +20,7 @@ public record ReloadBudget(double fraction) {
     /** Unpaced: pages follow one another without a pause. */
     public static final ReloadBudget UNPACED = new ReloadBudget(1);
 
+    /** Validates {@code MIN ≤ fraction ≤ 1}; failures name {@code CONFWATCH_FULL_RELOAD_BUDGET}. */
     public ReloadBudget {
         if (!(fraction >= MIN && fraction <= 1)) {
             throw ConfigException.of(

@@ -221,7 +221,7 @@ public final class SnapshotLoader {
             select 1, t.id, t.config_version, t.changed_at, null::text from confwatch.tenants t where %s
             union all
             """
-                            .formatted(owned("t", 1))
+                            .formatted(owned("t.id", 1))
                     + SWEEP_HORIZON_ROW;
 
     private static final String OWNED_SWEEP_SINCE_HORIZON =
@@ -237,7 +237,7 @@ public final class SnapshotLoader {
                and not exists (select from confwatch.tenants t where t.id = d.tenant_id)
             union all
             """
-                            .formatted(owned("t", 2))
+                            .formatted(owned("t.id", 2))
                     + SWEEP_HORIZON_ROW;
 
     private static final int SWEEP_TENANT = 1;
