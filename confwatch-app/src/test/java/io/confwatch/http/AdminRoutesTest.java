@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.confwatch.config.HttpSettings;
-import io.confwatch.reload.ReadOutcome;
+import io.confwatch.model.ReadOutcome;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
 import io.vertx.core.Context;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.metrics.ConfWatchMetrics.ReloadOutcome;
+import io.confwatch.model.ReadFailedException;
+import io.confwatch.model.ReadOutcome;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.Snapshots;
 import java.sql.SQLException;
@@ -20,10 +22,10 @@ class ReadOutcomeTest {
     void ofInstall_addedOrReplaced_isInstalledWithTheHeldSnapshot() {
         for (ConfigCache.Outcome installed :
                 new ConfigCache.Outcome[] {ConfigCache.Outcome.ADDED, ConfigCache.Outcome.REPLACED}) {
-            ReadOutcome outcome = ReadOutcome.ofInstall(installed, TENANT, Optional.of(HELD));
+            ReadOutcome outcome = ReadOutcomes.ofInstall(installed, TENANT, Optional.of(HELD));
 
             assertThat(outcome).as(installed.name()).isEqualTo(new ReadOutcome.Installed(HELD));
-            assertThat(outcome.metric()).isEqualTo(ReloadOutcome.INSTALLED);
+            assertThat(ReadOutcomes.metric(outcome)).isEqualTo(ReloadOutcome.INSTALLED);
             assertThat(outcome.label()).isEqualTo("installed");
             assertThat(outcome.heldOrThrow()).contains(HELD);
         }
@@ -33,10 +35,10 @@ class ReadOutcomeTest {
     void ofInstall_keptOrDroppedSinceWithASnapshotHeld_isUnchangedWithIt() {
         for (ConfigCache.Outcome kept :
                 new ConfigCache.Outcome[] {ConfigCache.Outcome.KEPT, ConfigCache.Outcome.DROPPED_SINCE}) {
-            ReadOutcome outcome = ReadOutcome.ofInstall(kept, TENANT, Optional.of(HELD));
+            ReadOutcome outcome = ReadOutcomes.ofInstall(kept, TENANT, Optional.of(HELD));
 
             assertThat(outcome).as(kept.name()).isEqualTo(new ReadOutcome.Unchanged(HELD));
-            assertThat(outcome.metric()).isEqualTo(ReloadOutcome.UNCHANGED);
+            assertThat(ReadOutcomes.metric(outcome)).isEqualTo(ReloadOutcome.UNCHANGED);
             assertThat(outcome.label()).isEqualTo("unchanged");
             assertThat(outcome.held()).contains(HELD);
         }
@@ -44,33 +46,33 @@ class ReadOutcomeTest {
 
     @Test
     void ofInstall_droppedSinceWithNothingHeld_isGone() {
-        ReadOutcome outcome = ReadOutcome.ofInstall(ConfigCache.Outcome.DROPPED_SINCE, TENANT, Optional.empty());
+        ReadOutcome outcome = ReadOutcomes.ofInstall(ConfigCache.Outcome.DROPPED_SINCE, TENANT, Optional.empty());
 
         assertThat(outcome).isEqualTo(new ReadOutcome.Gone(TENANT));
-        assertThat(outcome.metric()).isEqualTo(ReloadOutcome.GONE);
+        assertThat(ReadOutcomes.metric(outcome)).isEqualTo(ReloadOutcome.GONE);
         assertThat(outcome.label()).isEqualTo("gone");
         assertThat(outcome.heldOrThrow()).isEmpty();
     }
 
     @Test
     void ofInstall_addedButNothingHeldAfter_neverClaimsAnInstall() {
-        assertThat(ReadOutcome.ofInstall(ConfigCache.Outcome.ADDED, TENANT, Optional.empty()))
+        assertThat(ReadOutcomes.ofInstall(ConfigCache.Outcome.ADDED, TENANT, Optional.empty()))
                 .isEqualTo(new ReadOutcome.Gone(TENANT));
     }
 
     @Test
     void held_isUnchangedWhenHeldAndGoneOtherwise() {
-        assertThat(ReadOutcome.held(TENANT, Optional.of(HELD))).isEqualTo(new ReadOutcome.Unchanged(HELD));
-        assertThat(ReadOutcome.held(TENANT, Optional.empty())).isEqualTo(new ReadOutcome.Gone(TENANT));
+        assertThat(ReadOutcomes.held(TENANT, Optional.of(HELD))).isEqualTo(new ReadOutcome.Unchanged(HELD));
+        assertThat(ReadOutcomes.held(TENANT, Optional.empty())).isEqualTo(new ReadOutcome.Gone(TENANT));
     }
 
     @Test
     void failed_keepsTheFirstLineOfTheCauseAndThrowsWhenAskedForTheSnapshot() {
-        ReadOutcome.Failed failed = ReadOutcome.failed(
+        ReadOutcome.Failed failed = ReadOutcomes.failed(
                 TENANT, new SQLException("canceling statement due to statement timeout\n  at io.example.Query.run"));
 
         assertThat(failed.cause()).isEqualTo("canceling statement due to statement timeout");
-        assertThat(failed.metric()).isEqualTo(ReloadOutcome.FAILED);
+        assertThat(ReadOutcomes.metric(failed)).isEqualTo(ReloadOutcome.FAILED);
         assertThat(failed.label()).isEqualTo("failed");
         assertThat(failed.held()).isEmpty();
         assertThatThrownBy(failed::heldOrThrow)
@@ -81,7 +83,7 @@ class ReadOutcomeTest {
 
     @Test
     void failed_withoutMessage_namesTheErrorType() {
-        assertThat(ReadOutcome.failed(TENANT, new IllegalStateException()).cause())
+        assertThat(ReadOutcomes.failed(TENANT, new IllegalStateException()).cause())
                 .isEqualTo("IllegalStateException");
     }
 

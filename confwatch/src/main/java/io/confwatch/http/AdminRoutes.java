@@ -2,8 +2,8 @@ package io.confwatch.http;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.config.HttpSettings;
+import io.confwatch.model.ReadOutcome;
 import io.confwatch.model.TenantSnapshot;
-import io.confwatch.reload.ReadOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;

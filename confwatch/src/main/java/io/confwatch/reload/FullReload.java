@@ -1,6 +1,7 @@
 package io.confwatch.reload;
 
 import io.confwatch.model.FullReloadStatus;
+import io.confwatch.model.ReadFailedException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;

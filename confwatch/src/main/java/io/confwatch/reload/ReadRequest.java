@@ -1,5 +1,6 @@
 package io.confwatch.reload;
 
+import io.confwatch.model.ReadOutcome;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,8 @@ import io.confwatch.config.ReloadBudget;
 import io.confwatch.listen.Notification;
 import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.metrics.ConfWatchMetrics.HintOutcome;
+import io.confwatch.model.ReadFailedException;
+import io.confwatch.model.ReadOutcome;
 import io.confwatch.model.TenantSnapshot;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -354,7 +356,7 @@ public final class ReloadCoordinator {
                     // The outcome TenantReads decided, as is: a failed read reaches its waiters as Failed.
                     ReadOutcome outcome = outcomes.getOrDefault(
                             tenant,
-                            ReadOutcome.failed(
+                            ReadOutcomes.failed(
                                     tenant, ar.failed() ? ar.cause() : new IllegalStateException("no outcome")));
                     requests.get(i).waiters.forEach(waiter -> waiter.tryComplete(outcome));
                 }

@@ -3,6 +3,7 @@ package io.confwatch.reload;
 import io.confwatch.cache.ConfigCache;
 import io.confwatch.cache.ConfigCache.Replace;
 import io.confwatch.metrics.ConfWatchMetrics;
+import io.confwatch.model.ReadOutcome;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.reload.ReloadCoordinator.Failure;
 import io.vertx.core.Future;
@@ -164,7 +165,7 @@ final class TenantReads {
                 case DELTA:
                     return readDelta(held.orElseThrow(), request.cause, generation);
                 case SKIP:
-                    return Future.succeededFuture(Map.of(tenant, ReadOutcome.held(tenant, held)));
+                    return Future.succeededFuture(Map.of(tenant, ReadOutcomes.held(tenant, held)));
                 case WHOLE:
                     break;
             }
@@ -210,7 +211,7 @@ final class TenantReads {
                             ReadPlanner.Read plan = planner.plan(request.ask(), cache.get(tenant), Instant.now());
                             return read(List.of(tenant), List.of(request), List.of(plan));
                     }
-                    return Future.succeededFuture(Map.of(tenant, ReadOutcome.held(tenant, cache.get(tenant))));
+                    return Future.succeededFuture(Map.of(tenant, ReadOutcomes.held(tenant, cache.get(tenant))));
                 })
                 .recover(error -> Future.succeededFuture(Map.of(tenant, failed(tenant, request, error))));
     }
@@ -313,7 +314,7 @@ final class TenantReads {
         UUID tenant = snapshot.tenant();
         long before = cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
         ConfigCache.Outcome installed = cache.install(snapshot, replace, generation);
-        ReadOutcome outcome = counted(cause, ReadOutcome.ofInstall(installed, tenant, cache.get(tenant)));
+        ReadOutcome outcome = counted(cause, ReadOutcomes.ofInstall(installed, tenant, cache.get(tenant)));
         verify(tenant, snapshot, installed, digest);
         if (installed == ConfigCache.Outcome.DROPPED_SINCE) {
             log.debug("Tenant {} was dropped while it was read; the older read is not installed", tenant);
@@ -374,7 +375,7 @@ final class TenantReads {
     }
 
     private ReadOutcome failed(UUID tenant, ReadRequest request, Throwable error) {
-        ReadOutcome outcome = counted(request.cause, ReadOutcome.failed(tenant, error));
+        ReadOutcome outcome = counted(request.cause, ReadOutcomes.failed(tenant, error));
         if (draining.getAsBoolean()) {
             log.debug("Reading tenant {} ended by shutdown: {}", tenant, error.toString());
             return outcome;
@@ -400,7 +401,7 @@ final class TenantReads {
 
     /** Counts {@code outcome} in {@code confwatch_reloads_total}: the one place its {@code outcome} label is chosen. */
     private ReadOutcome counted(ReloadCause cause, ReadOutcome outcome) {
-        metrics.reload(cause.label(), outcome.metric());
+        metrics.reload(cause.label(), ReadOutcomes.metric(outcome));
         return outcome;
     }
 }
