@@ -191,16 +191,13 @@ public final class Capacity implements Scenario {
         }
     }
 
-    /** The worker settings in this process's environment (CONFWATCH_* only), with {@code overrides}, on {@code target}. */
+    /**
+     * The worker's default settings with {@code overrides}, on {@code target}. Not the process environment: a measurement
+     * should not depend on whatever {@code CONFWATCH_*} variables its caller happens to export (CI exports a test-only
+     * one, which the strict settings reader refuses).
+     */
     private static WorkerConfig config(Map<String, String> overrides, DatabaseTarget target) {
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((name, value) -> {
-            if (name.startsWith("CONFWATCH_") && !name.equals("CONFWATCH_DATABASE_URL")) {
-                env.put(name, value);
-            }
-        });
-        env.remove("CONFWATCH_SHARD");
-        env.putAll(overrides);
+        Map<String, String> env = new HashMap<>(overrides);
         env.put("CONFWATCH_HTTP_PORT", "0");
         return WorkerConfig.fromEnv(env).withDatabase(target);
     }
