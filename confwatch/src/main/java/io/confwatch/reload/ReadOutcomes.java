@@ -8,6 +8,7 @@ import io.confwatch.model.ReadOutcome.Gone;
 import io.confwatch.model.ReadOutcome.Installed;
 import io.confwatch.model.ReadOutcome.Unchanged;
 import io.confwatch.model.TenantSnapshot;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,17 +38,8 @@ final class ReadOutcomes {
         return new Failed(tenant, (newline < 0 ? message : message.substring(0, newline)).strip());
     }
 
-    /** The {@code outcome} label of {@code confwatch_reloads_total}. */
+    /** The {@code outcome} label of {@code confwatch_reloads_total}: the outcome's own {@link ReadOutcome#label()}. */
     static ReloadOutcome metric(ReadOutcome outcome) {
-        if (outcome instanceof Installed) {
-            return ReloadOutcome.INSTALLED;
-        }
-        if (outcome instanceof Unchanged) {
-            return ReloadOutcome.UNCHANGED;
-        }
-        if (outcome instanceof Gone) {
-            return ReloadOutcome.GONE;
-        }
-        return ReloadOutcome.FAILED;
+        return ReloadOutcome.valueOf(outcome.label().toUpperCase(Locale.ROOT));
     }
 }

@@ -99,17 +99,23 @@ final class TenantReads {
         loader.loadSlots(chunks.next(inLast))
                 .onSuccess(wholes -> {
                     metrics.reloadDuration(System.nanoTime() - started);
-                    Instant now = Instant.now();
-                    int count = loaded;
-                    for (TenantRows.Whole rows : wholes.values()) {
-                        if (owns.test(rows.tenant().id())) {
-                            install(rows, now, cause, Replace.IF_NEWER, generation, null);
-                            count++;
-                        }
-                    }
+                    int count = loaded + installOwned(wholes, cause, generation);
                     loadSlots(chunks, wholes.size(), cause, done, count);
                 })
                 .onFailure(done::fail);
+    }
+
+    /** Installs the owned tenants of one start-up or full-load page (if newer); returns how many it held. */
+    private int installOwned(Map<UUID, TenantRows.Whole> wholes, ReloadCause cause, long generation) {
+        Instant now = Instant.now();
+        int owned = 0;
+        for (TenantRows.Whole rows : wholes.values()) {
+            if (owns.test(rows.tenant().id())) {
+                install(rows, now, cause, Replace.IF_NEWER, generation, null);
+                owned++;
+            }
+        }
+        return owned;
     }
 
     /** One page's read in flight, with what was true when it was sent. */
@@ -131,14 +137,7 @@ final class TenantReads {
                     }
                     boolean more = wholes.size() >= settings.batchSize();
                     PageRead next = more ? readPage(last) : null;
-                    Instant now = Instant.now();
-                    int count = loaded;
-                    for (TenantRows.Whole rows : wholes.values()) {
-                        if (owns.test(rows.tenant().id())) {
-                            install(rows, now, cause, Replace.IF_NEWER, page.generation(), null);
-                            count++;
-                        }
-                    }
+                    int count = loaded + installOwned(wholes, cause, page.generation());
                     if (next == null) {
                         done.complete(count);
                     } else {
