@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.confwatch.ConfWatch;
 import io.confwatch.config.WorkerConfig;
-import io.confwatch.embedded.EmbeddedPostgres;
 import io.confwatch.testing.TestDatabase;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +68,7 @@ class DatabaseRewindTest {
             watcher.setDaemon(true);
             watcher.start();
 
-            copyData(rig.server(), backup);
+            rig.copyDataTo(backup);
             for (UUID tenant : tenants) {
                 rows.redefine(tenant, "lost-1");
                 rows.redefine(tenant, "lost-2");
@@ -80,7 +78,7 @@ class DatabaseRewindTest {
             // The worker cannot reach the database until the writers have reached the lost versions again (its
             // catch-up would otherwise see lower versions first, the easy case).
             rig.proxy().refuse();
-            restoreData(rig.server(), backup);
+            rig.restoreDataFrom(backup);
             // The same two versions again, with other content: versions alone cannot tell. Half the tenants go one
             // further, past the versions the worker holds.
             for (int i = 0; i < tenants.size(); i++) {
@@ -107,27 +105,5 @@ class DatabaseRewindTest {
         assertThat(everMissing)
                 .as("tenants that existed throughout but were not held for a while")
                 .isEmpty();
-    }
-
-    /** Stops the server, copies its data directory to {@code backup}, starts it again. */
-    private static void copyData(EmbeddedPostgres server, Path backup) throws IOException, InterruptedException {
-        server.stop();
-        run("cp", "-a", server.dataDirectory() + "/.", backup.toString());
-        server.restart();
-    }
-
-    /** Stops the server, puts the copy in {@code backup} in place of its data directory, starts it again. */
-    private static void restoreData(EmbeddedPostgres server, Path backup) throws IOException, InterruptedException {
-        server.stop();
-        Path data = server.dataDirectory();
-        run("find", data.toString(), "-mindepth", "1", "-delete");
-        run("cp", "-a", backup + "/.", data.toString());
-        server.restart();
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
     }
 }

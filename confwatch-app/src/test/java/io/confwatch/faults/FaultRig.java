@@ -8,11 +8,14 @@ import io.confwatch.db.Migrations;
 import io.confwatch.embedded.EmbeddedPostgres;
 import io.confwatch.testing.FaultProxy;
 import io.confwatch.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -98,6 +101,33 @@ final class FaultRig implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the server, copies its data directory to {@code backup}, starts it again. */
+    void copyDataTo(Path backup) throws IOException, InterruptedException {
+        server.stop();
+        run("cp", "-a", server.dataDirectory() + "/.", backup.toString());
+        server.restart();
+    }
+
+    /** Stops the server, puts the copy in {@code backup} in place of its data directory, starts it again. */
+    void restoreDataFrom(Path backup) throws IOException, InterruptedException {
+        server.stop();
+        Path data = server.dataDirectory();
+        run("find", data.toString(), "-mindepth", "1", "-delete");
+        run("cp", "-a", backup + "/.", data.toString());
+        server.restart();
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not finish in 60 s: " + String.join(" ", command));
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("exit " + process.exitValue() + ": " + String.join(" ", command));
         }
     }
 

@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.confwatch.ConfWatch;
 import io.confwatch.config.ReloadBudget;
 import io.confwatch.config.WorkerConfig;
-import io.confwatch.embedded.EmbeddedPostgres;
 import io.confwatch.model.FullReloadStatus;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.TestDatabase;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -60,7 +58,7 @@ class FullReloadRestoreTest {
                     .isEqualTo(5);
             assertThat(run(confWatch).skipped()).as("second: nothing written").isEqualTo(5);
 
-            copyData(rig.server(), backup);
+            rig.copyDataTo(backup);
             writeAndAwait(rows, confWatch, canary, 1);
             FullReloadStatus.Finished afterStart = run(confWatch);
 
@@ -82,7 +80,7 @@ class FullReloadRestoreTest {
             assertThat(networks(confWatch, victim)).contains("after-copy");
 
             // Back to the copy: the victim's rows as they were, at the version and change stamp the worker holds.
-            restoreData(rig.server(), backup);
+            rig.restoreDataFrom(backup);
             writeAndAwait(rows, confWatch, canary, 2);
             assertThat(versionAndStamp(db, victim))
                     .as("the restored victim's version and change stamp: what the worker holds")
@@ -135,25 +133,5 @@ class FullReloadRestoreTest {
                 return rs.getLong(1) + "/" + rs.getLong(2);
             }
         }
-    }
-
-    private static void copyData(EmbeddedPostgres server, Path backup) throws IOException, InterruptedException {
-        server.stop();
-        run("cp", "-a", server.dataDirectory() + "/.", backup.toString());
-        server.restart();
-    }
-
-    private static void restoreData(EmbeddedPostgres server, Path backup) throws IOException, InterruptedException {
-        server.stop();
-        Path data = server.dataDirectory();
-        run("find", data.toString(), "-mindepth", "1", "-delete");
-        run("cp", "-a", backup + "/.", data.toString());
-        server.restart();
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
     }
 }
