@@ -47,7 +47,7 @@ class CursorRefusedTest {
                     .filteredOn(line -> line.contains("cannot read what changed since its last horizon"))
                     .singleElement()
                     .asString()
-                    .contains("permission denied", "sql/V7__sweep_cursor.sql", "sql/roles.sql");
+                    .contains("permission denied", "sql/V9__change_log_cursor.sql", "sql/roles.sql");
         } finally {
             logins.drop();
         }

@@ -1,0 +1,200 @@
+-- ConfWatch version 9: the sweep cursor reads the change log, so version bumps stay HOT (issue 15, writer cost).
+--
+-- V7 found "tenants bumped at or above a horizon" through an index on tenants.version_xid. A version bump changes
+-- version_xid, so with that index every bump was a non-HOT update: it also inserted into the primary key and into
+-- V8's expression index tenants_slot_idx (an md5 per bump). Measured 1.104x the instructions of V1+V2 per single-row
+-- monitor update (bench/pgbench/instructions.sh), against a budget of 5 % (docs/benchmarks.md, "Writer cost").
+-- Instead, every change row now carries the writing transaction's id, and the cursor reads
+--
+--     tenants where id in (select tenant_id from config_changes where xid >= <horizon>)
+--
+-- through an index on config_changes(xid), an insert-only table whose rows every write inserts anyway; tenants keeps
+-- no index on a column a bump changes. Deletes are still found by V7's tombstones (deleted_xid, written only when a
+-- tenant is deleted). docs/invariants.md, "the sweep cursor", has the argument and the tests.
+--
+-- Requires V1-V8. Flyway runs this file as db/migration/V9__change_log_cursor.sql. To apply it by hand, in one
+-- transaction, then re-apply sql/roles.sql:
+--
+--     psql -v ON_ERROR_STOP=1 -1 -f sql/V9__change_log_cursor.sql
+--
+-- Re-running it is harmless. What it costs on a live database: adding the column and its default is a catalog change
+-- (no rewrite: the column is added without a default first, because a volatile default would rewrite the table);
+-- building the index scans the change log under a SHARE lock (writers wait; rows written before this migration have no
+-- xid and are not indexed, so the scan is all it costs: well under a second per million rows).
+--
+-- What it adds and changes:
+--   * config_changes.xid (xid8, default pg_current_xact_id(): the top-level transaction, inside savepoints too) and a
+--     partial btree index on it. Rows written before V9 keep null: see the floor below. The triggers (SECURITY
+--     DEFINER, V3) never name the column, so the default fills it; writers may not insert, update or delete change
+--     rows (V3, roles.sql), so no writer can set, forge or clear it;
+--   * tenants_version_xid_idx (V7) dropped. tenants.version_xid stays: it is how the triggers bump once per
+--     transaction (tenants_bump, entities_log), how version_at_delete knows whether a delete is a change of its own,
+--     and a worker of the previous release (V7/V8 statements) still sweeps correctly through it, only without an
+--     index;
+--   * config_changes_purged, one row: the highest transaction id whose change rows may be missing from the log
+--     (through_xid). A cursor read from a horizon at or below it is refused and the sweep compares every tenant
+--     instead. This migration sets it to its own id (rows written before it have no xid); purge_changes raises it to
+--     the newest id it deleted, in the same transaction as the delete. So retention, whoever runs it and with any
+--     age, can never make a cursor read miss a change: a change a sweep did not see either has its row, or the sweep
+--     is told it may not and compares everything (docs/invariants.md);
+--   * tenants_bump() replaced (V6's clauses): a writer's tenant UPDATE that bumps without changing name or status
+--     (update confwatch.tenants set name = name, the documented "reload this tenant whole") now logs one change row
+--     with op 'TOUCH', so the cursor finds it. Before V9 such a version had no change row at all. A delta load counts
+--     a tenant row whose op is not 'UPDATE' as "the tenant row was replaced" and reads the tenant whole, as it did
+--     for a version without rows (the worker of V8 too): the touch keeps its meaning;
+--   * the op check accepts 'TOUCH' (added NOT VALID: no scan, every new row is checked; existing rows hold INSERT,
+--     UPDATE or DELETE), and merge_op() keeps a TOUCH when the same transaction renames the tenant afterwards;
+--   * purge_changes() replaced (V3's clauses) to raise the floor.
+--
+-- Writes that bypass the triggers (session_replication_role = replica, ALTER TABLE ... DISABLE TRIGGER, a superuser
+-- setting changed_at by hand, rows copied in by logical replication) log nothing: as since V7, the periodic full
+-- comparison (CONFWATCH_SWEEP_FULL_INTERVAL) and the full reload find them.
+
+set local lock_timeout = '10s';
+
+alter table confwatch.config_changes add column if not exists xid xid8;
+alter table confwatch.config_changes alter column xid set default pg_catalog.pg_current_xact_id();
+
+comment on column confwatch.config_changes.xid is
+    'The writing transaction (null for rows written before V9): the sweep cursor finds changed tenants by it.';
+
+create index if not exists config_changes_xid_idx on confwatch.config_changes (xid) where xid is not null;
+
+drop index if exists confwatch.tenants_version_xid_idx;
+
+alter table confwatch.config_changes drop constraint if exists config_changes_op_check;
+alter table confwatch.config_changes add constraint config_changes_op_check
+    check (op in ('INSERT', 'UPDATE', 'DELETE', 'TOUCH')) not valid;
+
+create table if not exists confwatch.config_changes_purged (
+    only_row    boolean primary key default true check (only_row),
+    through_xid xid8 not null
+);
+
+comment on table confwatch.config_changes_purged is
+    'The highest transaction id whose change rows may be missing from confwatch.config_changes (rows before V9 have '
+    'no xid; purge_changes raises it to what it deleted): a sweep cursor at or below it compares every tenant.';
+
+revoke all on table confwatch.config_changes_purged from public;
+grant select, update on confwatch.config_changes_purged to confwatch_owner;
+
+insert into confwatch.config_changes_purged (through_xid) values (pg_catalog.pg_current_xact_id())
+on conflict (only_row) do nothing;
+
+-- V6's merge_op, and: a touch stays a touch when the same transaction then renames the tenant (the version must still
+-- be read whole); a delete after it is a delete.
+create or replace function confwatch.merge_op(earlier text, later text) returns text
+    language sql
+    immutable
+    parallel safe
+    security invoker
+as $$
+    select case
+        when later operator(pg_catalog.=) 'DELETE' then 'DELETE'
+        when earlier operator(pg_catalog.=) 'TOUCH' then 'TOUCH'
+        when earlier operator(pg_catalog.=) 'INSERT' and later operator(pg_catalog.=) 'UPDATE' then 'INSERT'
+        when earlier operator(pg_catalog.=) 'DELETE' and later operator(pg_catalog.=) 'INSERT' then 'UPDATE'
+        else later
+    end
+$$;
+
+-- V6's, and: a bump by a writer's UPDATE that changes neither name nor status (tenants_log_update does not fire for
+-- it) logs a TOUCH row, so every transaction that bumps a tenant leaves a change row with its xid.
+create or replace function confwatch.tenants_bump() returns trigger
+    language plpgsql
+    security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if tg_op = 'INSERT' then
+        new.config_version := 1 + coalesce(
+            (select pg_catalog.max(c.version) from confwatch.config_changes c where c.tenant_id = new.id), 0);
+        new.version_xid := pg_catalog.pg_current_xact_id();
+        new.updated_at := pg_catalog.now();
+        new.updated_by := confwatch.current_actor();
+    else
+        if old.version_xid is distinct from pg_catalog.pg_current_xact_id() then
+            new.config_version := old.config_version + 1;
+            new.version_xid := pg_catalog.pg_current_xact_id();
+            if pg_catalog.current_setting('confwatch.notify', true) is distinct from 'off' then
+                perform pg_catalog.pg_notify(confwatch.notify_channel(),
+                    confwatch.change_payload(new.id, new.config_version));
+            end if;
+            if (new.name, new.status) is not distinct from (old.name, old.status) then
+                insert into confwatch.config_changes
+                    (tenant_id, entity, entity_id, op, version, changed_by, session_user_name)
+                values (new.id, 'tenant', new.id, 'TOUCH', new.config_version, confwatch.current_actor(), session_user)
+                on conflict (tenant_id, version, entity, entity_id) do nothing;
+            end if;
+        else
+            new.config_version := old.config_version;
+            new.version_xid := old.version_xid;
+        end if;
+        if (new.name, new.status) is distinct from (old.name, old.status) then
+            new.updated_at := pg_catalog.now();
+            new.updated_by := confwatch.current_actor();
+        else
+            new.updated_at := old.updated_at;
+            new.updated_by := old.updated_by;
+        end if;
+    end if;
+    new.changed_at := pg_catalog.clock_timestamp();
+    return new;
+end
+$$;
+
+-- V3's rule, unchanged, and: the newest transaction id it deleted raises the floor, in the same transaction, so a
+-- sweep either still sees a change row or sees that it may be gone.
+create or replace function confwatch.purge_changes(max_age interval default '7 days') returns bigint
+    language plpgsql
+    security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    cutoff constant timestamptz := pg_catalog.now() - max_age;
+    cut bigint;
+    purged bigint;
+    newest xid8;
+begin
+    select coalesce(pg_catalog.min(k.seq), 9223372036854775807) into cut
+      from confwatch.config_changes k
+     where k.changed_at >= cutoff;
+    with gone as (
+        delete from confwatch.config_changes c
+         where c.seq < cut
+           and c.changed_at < cutoff
+           and not exists (
+               select from confwatch.config_changes k
+                where k.tenant_id = c.tenant_id and k.version = c.version and k.seq >= cut)
+        returning c.xid
+    )
+    select pg_catalog.count(*),
+           (select g.xid from gone g where g.xid is not null order by g.xid desc limit 1)
+      into purged, newest
+      from gone;
+    if newest is not null then
+        update confwatch.config_changes_purged p
+           set through_xid = newest
+         where p.through_xid < newest;
+    end if;
+    return purged;
+end
+$$;
+
+alter function confwatch.merge_op(text, text) owner to confwatch_owner;
+alter function confwatch.tenants_bump() owner to confwatch_owner;
+alter function confwatch.purge_changes(interval) owner to confwatch_owner;
+revoke all on function confwatch.merge_op(text, text) from public;
+revoke all on function confwatch.tenants_bump() from public;
+revoke all on function confwatch.purge_changes(interval) from public;
+
+-- The worker's cursor read checks the floor. roles.sql grants it too; granting here keeps a worker that runs as
+-- confwatch_worker on its cursor when an operator migrates and forgets to re-apply roles.sql (without it, every sweep
+-- compares every tenant, and says so once). The janitor keeps EXECUTE on purge_changes (create or replace keeps it).
+do $$
+begin
+    if exists (select from pg_catalog.pg_roles where rolname = 'confwatch_worker') then
+        grant select on confwatch.config_changes_purged to confwatch_worker;
+    end if;
+end
+$$;
