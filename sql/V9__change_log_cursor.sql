@@ -18,15 +18,30 @@
 --     psql -v ON_ERROR_STOP=1 -1 -f sql/V9__change_log_cursor.sql
 --
 -- Re-running it is harmless. What it costs on a live database: adding the column and its default is a catalog change
--- (no rewrite: the column is added without a default first, because a volatile default would rewrite the table);
--- building the index scans the change log under a SHARE lock (writers wait; rows written before this migration have no
--- xid and are not indexed, so the scan is all it costs: well under a second per million rows).
+-- (no rewrite: the column is added without a default first, because a volatile default would rewrite the table; both
+-- take an ACCESS EXCLUSIVE lock on config_changes for a moment, with a 10 s lock_timeout). Building the index reads
+-- the whole change log under that lock, so writers wait for it. Where that pause is too long, run these three
+-- statements beforehand, outside a transaction, without blocking writers (docs/operations.md, "The sweep cursor"):
+--
+--     alter table confwatch.config_changes add column if not exists xid xid8;
+--     alter table confwatch.config_changes alter column xid set default pg_catalog.pg_current_xact_id();
+--     create index concurrently if not exists config_changes_xid_idx on confwatch.config_changes (xid);
+--
+-- and this migration then finds them. A concurrent build that failed leaves an invalid index of that name behind: this
+-- migration drops it and builds it again.
+--
+-- Writer cost (bench/pgbench/instructions.sh, one single-row monitor update per transaction, PostgreSQL 15): V1-V8
+-- 1.104x the instructions of V1+V2; V1-V9 1.001x. The index on config_changes(xid) costs about 14,000 instructions per
+-- write (one more btree entry, appended at the right end); re-spelling V1's two check constraints on the log saves more
+-- than that (below). docs/benchmarks.md, "Writer cost".
 --
 -- What it adds and changes:
 --   * config_changes.xid (xid8, default pg_current_xact_id(): the top-level transaction, inside savepoints too) and a
---     partial btree index on it. Rows written before V9 keep null: see the floor below. The triggers (SECURITY
---     DEFINER, V3) never name the column, so the default fills it; writers may not insert, update or delete change
---     rows (V3, roles.sql), so no writer can set, forge or clear it;
+--     btree index on it (not partial: a partial index's predicate is set up again in every writing statement, about
+--     3,000 instructions). Rows written before V9 keep null: see the floor below. entities_log() (replaced, V6's
+--     clauses) names its own transaction id, which it holds anyway, and is otherwise V6's; tenants_log() and
+--     tenants_bump() leave it to the default. Writers may not insert, update or delete change rows (V3, roles.sql),
+--     and the column's default is the table owner's to change: no writer can set, forge or clear it;
 --   * tenants_version_xid_idx (V7) dropped. tenants.version_xid stays: it is how the triggers bump once per
 --     transaction (tenants_bump, entities_log), how version_at_delete knows whether a delete is a change of its own,
 --     and a worker of the previous release (V7/V8 statements) still sweeps correctly through it, only without an
@@ -42,8 +57,8 @@
 --     with op 'TOUCH', so the cursor finds it. Before V9 such a version had no change row at all. A delta load counts
 --     a tenant row whose op is not 'UPDATE' as "the tenant row was replaced" and reads the tenant whole, as it did
 --     for a version without rows (the worker of V8 too): the touch keeps its meaning;
---   * the op check accepts 'TOUCH' (added NOT VALID: no scan, every new row is checked; existing rows hold INSERT,
---     UPDATE or DELETE), and merge_op() keeps a TOUCH when the same transaction renames the tenant afterwards;
+--   * the op check accepts 'TOUCH', and merge_op() keeps a TOUCH when the same transaction renames the tenant
+--     afterwards. The op and entity checks are re-spelled as `= any (<array constant>)` (the same sets; see there);
 --   * purge_changes() replaced (V3's clauses) to raise the floor.
 --
 -- Writes that bypass the triggers (session_replication_role = replica, ALTER TABLE ... DISABLE TRIGGER, a superuser
@@ -58,13 +73,34 @@ alter table confwatch.config_changes alter column xid set default pg_catalog.pg_
 comment on column confwatch.config_changes.xid is
     'The writing transaction (null for rows written before V9): the sweep cursor finds changed tenants by it.';
 
+do $$
+begin
+    -- Left behind by a concurrent build that failed: useless, and it would keep `if not exists` from building.
+    if exists (select
+                 from pg_catalog.pg_index i
+                where i.indexrelid = pg_catalog.to_regclass('confwatch.config_changes_xid_idx')
+                  and not i.indisvalid) then
+        drop index confwatch.config_changes_xid_idx;
+    end if;
+end
+$$;
+
 create index if not exists config_changes_xid_idx on confwatch.config_changes (xid);
 
 drop index if exists confwatch.tenants_version_xid_idx;
 
+-- The op check admits 'TOUCH'. Spelled `= any (<array constant>)`, not `in (...)`: an `in` list is stored as an array
+-- built from its constants, read back from its stored text and built again for every statement that writes the log;
+-- an array constant is one value. Measured per single-row write (bench/pgbench/instructions.sh): the op check 12,500
+-- instructions cheaper, the entity check, spelled the same way, 13,700. NOT VALID: adding them reads no row (every row written before
+-- satisfies them, V1's checks were narrower); every new row is checked. `alter table confwatch.config_changes validate
+-- constraint ...` marks them valid at any time, without blocking writers.
 alter table confwatch.config_changes drop constraint if exists config_changes_op_check;
 alter table confwatch.config_changes add constraint config_changes_op_check
-    check (op in ('INSERT', 'UPDATE', 'DELETE', 'TOUCH')) not valid;
+    check (op = any ('{INSERT,UPDATE,DELETE,TOUCH}'::text[])) not valid;
+alter table confwatch.config_changes drop constraint if exists config_changes_entity_check;
+alter table confwatch.config_changes add constraint config_changes_entity_check
+    check (entity = any ('{tenant,monitor,filter,trigger}'::text[])) not valid;
 
 create table if not exists confwatch.config_changes_purged (
     only_row    boolean primary key default true check (only_row),
@@ -144,7 +180,7 @@ end
 $$;
 
 -- V6's, and: the change rows name their transaction (this_xact, which it computes anyway) instead of leaving it to the
--- column's default, whose function call would be set up again in every statement (about 6,000 instructions per write,
+-- column's default, whose function call would be set up again in every statement (about 1,000 instructions per write,
 -- measured with bench/pgbench/instructions.sh). Nothing else differs.
 create or replace function confwatch.entities_log() returns trigger
     language plpgsql

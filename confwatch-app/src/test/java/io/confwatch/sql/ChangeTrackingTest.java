@@ -7,6 +7,7 @@ import static io.confwatch.sql.ConfigDb.payload;
 import static io.confwatch.sql.ConfigDb.update;
 import static io.confwatch.sql.ConfigDb.version;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.confwatch.sql.ConfigDb.Change;
@@ -251,6 +252,20 @@ class ChangeTrackingTest {
         assertThat(changes(writer, tenant))
                 .extracting(Change::version, Change::entity, Change::op)
                 .containsExactly(tuple(1L, "tenant", "INSERT"), tuple(2L, "tenant", "TOUCH"));
+    }
+
+    @Test
+    void changeRowChecks_unknownOpOrEntity_refusedEvenForTheOwner() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        String insert = "insert into confwatch.config_changes (tenant_id, entity, entity_id, op, version, changed_by)"
+                + " values ('" + tenant + "', '%s', '" + tenant + "', '%s', 99, 'test')";
+        for (String[] bad : new String[][] {{"tenant", "MERGE"}, {"tenants", "UPDATE"}, {"tenant", "touch"}}) {
+            assertThatThrownBy(() -> update(writer, insert.formatted(bad[0], bad[1])))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("violates check constraint");
+        }
+        update(writer, insert.formatted("tenant", "TOUCH"));
+        assertThat(changes(writer, tenant)).extracting(Change::op).containsExactly("INSERT", "TOUCH");
     }
 
     @Test
