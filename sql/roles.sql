@@ -40,13 +40,14 @@ revoke all on all functions in schema confwatch from public;
 grant usage on schema confwatch to confwatch_worker;
 grant select on confwatch.tenants, confwatch.monitors, confwatch.filters, confwatch.triggers,
     confwatch.config_changes to confwatch_worker;
--- The sweep finds deleted tenants by their tombstones (V7: the deleting transaction's id).
-grant select on confwatch.tenant_tombstones to confwatch_worker;
+-- The sweep finds deleted tenants by their tombstones (V7: the deleting transaction's id), and reads how far retention
+-- has purged the change log (V9) before it trusts a read of what changed since its last horizon.
+grant select on confwatch.tenant_tombstones, confwatch.config_changes_purged to confwatch_worker;
 grant execute on function confwatch.notify_channel() to confwatch_worker;
 grant execute on function confwatch.tenant_slot(uuid) to confwatch_worker;
 
 -- Writers change configuration and nothing the worker relies on (the trust boundary, since V3): the
--- triggers keep config_version, version_xid, changed_at and the change log as confwatch_owner
+-- triggers keep config_version, version_xid, changed_at and the change log (with its xid, V9) as confwatch_owner
 -- (SECURITY DEFINER), so a writer may read the log but not write it, may set a tenant's id, name and
 -- status only, and may not TRUNCATE (which would bypass the triggers) or call the triggers' functions.
 -- EXECUTE on current_actor(): it is the default of the updated_by columns, evaluated by the writer.

@@ -223,8 +223,10 @@ public final class IdleSweep implements Scenario {
                 try (PreparedStatement s = sql.prepareStatement(
                         "explain (analyze, buffers, format json) " + statement.replace("$1", "?"))) {
                     if (horizon != null) {
-                        s.setString(1, horizon);
-                        s.setString(2, horizon);
+                        // Every placeholder of a cursor read is its horizon ($1).
+                        for (int p = 1; p <= s.getParameterMetaData().getParameterCount(); p++) {
+                            s.setString(p, horizon);
+                        }
                     }
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();

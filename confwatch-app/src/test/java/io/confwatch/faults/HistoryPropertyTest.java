@@ -305,7 +305,10 @@ class HistoryPropertyTest {
         }
     }
 
-    /** {@code update … set name = name}: a version without change rows ("reload this tenant whole"). */
+    /**
+     * {@code update … set name = name}: "reload this tenant whole" — a version whose one change row is a {@code TOUCH}
+     * (V9; before it, a version without rows), which only the sweep cursor finds when notifications are lost.
+     */
     record BareTouch(int tenant) implements Step {
         @Override
         public void run(List<UUID> tenants) throws SQLException {

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A worker whose role may not read the tombstones (roles.sql not re-applied after V7, or a database not migrated to
- * V7) cannot read from its sweep cursor: it says so once, naming what to apply, and every sweep compares every tenant,
- * so nothing is missed.
+ * A worker whose role may not read what its cursor reads (the tombstones or the purge floor: roles.sql not re-applied
+ * after V7 or V9, or a database not migrated to V9) cannot read from its sweep cursor: it says so once, naming what to
+ * apply, and every sweep compares every tenant, so nothing is missed.
  */
 @ExtendWith(PostgresExtension.class)
 class CursorRefusedTest {
@@ -47,7 +47,7 @@ class CursorRefusedTest {
                     .filteredOn(line -> line.contains("cannot read what changed since its last horizon"))
                     .singleElement()
                     .asString()
-                    .contains("permission denied", "sql/V7__sweep_cursor.sql", "sql/roles.sql");
+                    .contains("permission denied", "sql/V9__change_log_cursor.sql", "sql/roles.sql");
         } finally {
             logins.drop();
         }

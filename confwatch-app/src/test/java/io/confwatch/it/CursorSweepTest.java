@@ -86,6 +86,30 @@ class CursorSweepTest {
     }
 
     @Test
+    void cursorSweep_retentionPurgedTheChangeBeforeAnySweepReadIt_foundByAFullComparison() throws Exception {
+        UUID tenant = db.tenant("purged-writer");
+        UUID monitor = db.monitor(tenant, "m", monitorOn("ethereum_mainnet"));
+        long before = db.heldCurrent(confWatch, tenant).version();
+        double fullBefore = sweeps("full");
+
+        try (Connection c = db.connection();
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("set local confwatch.notify = off");
+            s.execute("update confwatch.monitors set definition = '" + monitorOn("arbitrum") + "' where id = '"
+                    + monitor + "'");
+            // Retention with an age below zero deletes every row, this transaction's own too, and commits with it:
+            // no sweep can ever read this change's row, so the cursor alone would never find the change.
+            s.execute("select confwatch.purge_changes('-1 hour')");
+            c.commit();
+        }
+
+        TenantSnapshot held = Fixtures.held(confWatch, tenant, before + 1);
+        assertThat(held.monitors().get(0).definition()).contains("arbitrum");
+        assertThat(sweeps("full")).as("full comparisons").isGreaterThan(fullBefore);
+    }
+
+    @Test
     void cursorSweep_tenantCreatedThenDeletedQuietly_addedThenDropped() throws Exception {
         UUID tenant = UUID.randomUUID();
         double fullBefore = sweeps("full");

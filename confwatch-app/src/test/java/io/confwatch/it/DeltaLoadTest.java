@@ -142,7 +142,8 @@ class DeltaLoadTest {
         bypassTriggers("update confwatch.monitors set definition = '" + monitorOn("fixed-by-hand") + "' where id = '"
                 + monitor + "'");
 
-        // The documented "make every worker reload this tenant": a version with no change-log rows.
+        // The documented "make every worker reload this tenant": a version whose one change row is a TOUCH (V9;
+        // before V9 a version with no change-log rows).
         db.execute("update confwatch.tenants set name = name where id = '" + tenant + "'");
         TenantSnapshot after = held(confWatch, tenant, before.version() + 1);
 

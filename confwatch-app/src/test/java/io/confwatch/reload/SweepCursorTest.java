@@ -65,6 +65,34 @@ class SweepCursorTest {
     }
 
     @Test
+    void accepts_cursorReadFromATrustedHorizonWithTheLogComplete_isTrue() {
+        SweepHorizon next = new SweepHorizon(1_010, 1_011, SERVER);
+        assertThat(CURSOR.accepts(new SweepRows(List.of(), List.of(), next, false, false)))
+                .isTrue();
+    }
+
+    @Test
+    void accepts_cursorReadWhoseLogMayLackRows_isFalse() {
+        SweepHorizon next = new SweepHorizon(1_010, 1_011, SERVER);
+        assertThat(CURSOR.accepts(new SweepRows(List.of(), List.of(), next, false, true)))
+                .isFalse();
+    }
+
+    @Test
+    void accepts_cursorReadFromAnotherServer_isFalse() {
+        SweepHorizon other = new SweepHorizon(1_010, 1_011, "2026-12-07 18:30:00.5+00");
+        assertThat(CURSOR.accepts(new SweepRows(List.of(), List.of(), other, false, false)))
+                .isFalse();
+    }
+
+    @Test
+    void accepts_fullRead_isTrue() {
+        SweepHorizon other = new SweepHorizon(1, 2, "2026-12-07 18:30:00.5+00");
+        assertThat(CURSOR.accepts(new SweepRows(List.of(), List.of(), other, true, false)))
+                .isTrue();
+    }
+
+    @Test
     void after_cursorRead_keepsWhenTheLastFullComparisonWas() {
         SweepHorizon next = new SweepHorizon(1_010, 1_011, SERVER);
         SweepCursor after = SweepCursor.after(CURSOR, rows(next, false), T0.plusSeconds(30));
@@ -91,6 +119,6 @@ class SweepCursorTest {
     }
 
     private static SweepRows rows(SweepHorizon horizon, boolean full) {
-        return new SweepRows(List.of(), List.of(), horizon, full);
+        return new SweepRows(List.of(), List.of(), horizon, full, false);
     }
 }

@@ -7,6 +7,8 @@ import static io.confwatch.sql.ConfigDb.payload;
 import static io.confwatch.sql.ConfigDb.update;
 import static io.confwatch.sql.ConfigDb.version;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.confwatch.sql.ConfigDb.Change;
 import io.confwatch.testing.PostgresExtension;
@@ -238,7 +240,7 @@ class ChangeTrackingTest {
     }
 
     @Test
-    void touchTenant_nameSetToItself_bumpsAndNotifiesButLogsNothing() throws SQLException {
+    void touchTenant_nameSetToItself_bumpsNotifiesAndLogsATouch() throws SQLException {
         UUID tenant = insertTenant(writer);
         notifications.receivedFor(tenant);
 
@@ -246,7 +248,52 @@ class ChangeTrackingTest {
 
         assertThat(version(writer, tenant)).isEqualTo(2);
         assertThat(notifications.receivedFor(tenant)).containsExactly(payload(tenant, 2));
-        assertThat(changes(writer, tenant)).extracting(Change::version).containsExactly(1L);
+        // V9: a touch leaves a change row (the sweep cursor finds the tenant by it), whose op says "read it whole".
+        assertThat(changes(writer, tenant))
+                .extracting(Change::version, Change::entity, Change::op)
+                .containsExactly(tuple(1L, "tenant", "INSERT"), tuple(2L, "tenant", "TOUCH"));
+    }
+
+    @Test
+    void changeRowChecks_unknownOpOrEntity_refusedEvenForTheOwner() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        String insert = "insert into confwatch.config_changes (tenant_id, entity, entity_id, op, version, changed_by)"
+                + " values ('" + tenant + "', '%s', '" + tenant + "', '%s', 99, 'test')";
+        for (String[] bad : new String[][] {{"tenant", "MERGE"}, {"tenants", "UPDATE"}, {"tenant", "touch"}}) {
+            assertThatThrownBy(() -> update(writer, insert.formatted(bad[0], bad[1])))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("violates check constraint");
+        }
+        update(writer, insert.formatted("tenant", "TOUCH"));
+        assertThat(changes(writer, tenant)).extracting(Change::op).containsExactly("INSERT", "TOUCH");
+    }
+
+    @Test
+    void touchTenant_thenRenamedInTheSameTransaction_staysATouch() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        writer.setAutoCommit(false);
+        update(writer, "update confwatch.tenants set status = status where id = ?", tenant);
+        update(writer, "update confwatch.tenants set name = 'renamed' where id = ?", tenant);
+        writer.commit();
+        writer.setAutoCommit(true);
+
+        assertThat(changes(writer, tenant))
+                .extracting(Change::version, Change::op)
+                .containsExactly(tuple(1L, "INSERT"), tuple(2L, "TOUCH"));
+    }
+
+    @Test
+    void touchTenant_afterAnEntityWriteInTheSameTransaction_logsNoTouch() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        writer.setAutoCommit(false);
+        insertEntity(writer, "monitors", tenant, "m");
+        update(writer, "update confwatch.tenants set name = name where id = ?", tenant);
+        writer.commit();
+        writer.setAutoCommit(true);
+
+        assertThat(changes(writer, tenant))
+                .extracting(Change::version, Change::entity, Change::op)
+                .containsExactly(tuple(1L, "tenant", "INSERT"), tuple(2L, "monitor", "INSERT"));
     }
 
     @Test

@@ -31,8 +31,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(PostgresExtension.class)
 class RolesTest {
-    private static final List<String> TABLES =
-            List.of("tenants", "monitors", "filters", "triggers", "config_changes", "tenant_tombstones");
+    private static final List<String> TABLES = List.of(
+            "tenants",
+            "monitors",
+            "filters",
+            "triggers",
+            "config_changes",
+            "tenant_tombstones",
+            "config_changes_purged");
 
     /** Every function in schema confwatch, as a call a role could try. */
     private static final List<String> FUNCTION_CALLS = List.of(
@@ -95,9 +101,14 @@ class RolesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tenants", "monitors", "filters", "triggers", "config_changes"})
+    @ValueSource(strings = {"tenants", "monitors", "filters", "triggers", "config_changes", "config_changes_purged"})
     void worker_insertUpdateDeleteOrTruncate_isDenied(String table) throws SQLException {
-        String column = table.equals("tenants") ? "id" : "tenant_id";
+        String column =
+                switch (table) {
+                    case "tenants" -> "id";
+                    case "config_changes_purged" -> "through_xid";
+                    default -> "tenant_id";
+                };
         List<String> writes = List.of(
                 "insert into confwatch." + table + " select * from confwatch." + table + " where false",
                 "update confwatch." + table + " set " + column + " = " + column + " where false",
@@ -153,6 +164,15 @@ class RolesTest {
                                     + " values ('" + tenant + "', 'monitor', gen_random_uuid(), 'UPDATE', 2, 'forged')",
                             "update confwatch.config_changes set op = 'DELETE' where tenant_id = '" + tenant + "'",
                             "update confwatch.config_changes set version = version where false",
+                            // V9: the xid the sweep cursor finds a change by cannot be moved, nor the purge floor.
+                            "update confwatch.config_changes set xid = '1' where tenant_id = '" + tenant + "'",
+                            "insert into confwatch.config_changes (tenant_id, entity, entity_id, op, version, changed_by,"
+                                    + " xid) values ('" + tenant + "', 'tenant', '" + tenant
+                                    + "', 'TOUCH', 2, 'forged',"
+                                    + " '1')",
+                            "update confwatch.config_changes_purged set through_xid = '1'",
+                            "delete from confwatch.config_changes_purged",
+                            "insert into confwatch.config_changes_purged values (true, '1')",
                             "delete from confwatch.config_changes where tenant_id = '" + tenant + "'",
                             "truncate confwatch.config_changes",
                             "select nextval('confwatch.config_changes_seq_seq')"));

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * V7 and the sweep's two statements, on the server itself (the PostgreSQL matrix runs this on 13–16): the horizon a
+ * V7, V9 and the sweep's two statements, on the server itself (the PostgreSQL matrix runs this on 13–16): the horizon a
  * statement returns is the xmin of the snapshot it read under, and a read from it lists every tenant bumped or deleted
- * by a transaction that snapshot did not see — however late that transaction commits — through the xid indexes.
+ * by a transaction that snapshot did not see — however late that transaction commits, whichever way it bumped — through
+ * the xid indexes, or says that retention may have deleted what it would have listed.
  */
 @ExtendWith(PostgresExtension.class)
 class SweepCursorSqlTest {
@@ -33,7 +34,7 @@ class SweepCursorSqlTest {
     private Connection longWriter;
 
     /** What one sweep statement returned. */
-    record Read(List<UUID> changed, List<UUID> deleted, String xmin) {}
+    record Read(List<UUID> changed, List<UUID> deleted, String xmin, boolean logIncomplete) {}
 
     @BeforeEach
     void open(TestDatabase database) throws SQLException {
@@ -75,6 +76,78 @@ class SweepCursorSqlTest {
         Read third = since(second.xmin());
         assertThat(third.changed()).isEmpty();
         assertThat(third.deleted()).isEmpty();
+        assertThat(third.logIncomplete()).isFalse();
+    }
+
+    @Test
+    void sinceHorizon_bareTouchNameSetToItself_listedByTheNextRead() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        Read before = everyTenant();
+        execute(writer, "update confwatch.tenants set name = name where id = ?", tenant);
+
+        assertThat(since(before.xmin()).changed()).containsExactly(tenant);
+    }
+
+    @Test
+    void sinceHorizon_bareTouchInsideASavepointOfALongTransaction_listedOnceItCommits() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        execute(longWriter, "begin");
+        execute(longWriter, "select pg_current_xact_id()");
+        Read first = everyTenant();
+        execute(longWriter, "savepoint s");
+        execute(longWriter, "update confwatch.tenants set status = status where id = ?", tenant);
+        execute(longWriter, "release savepoint s");
+        insertTenant(writer);
+        Read second = since(first.xmin());
+        assertThat(second.changed()).doesNotContain(tenant);
+        execute(longWriter, "commit");
+
+        assertThat(since(second.xmin()).changed()).contains(tenant);
+    }
+
+    @Test
+    void sinceHorizon_retentionPurgedRowsAtOrAboveTheHorizon_readSaysTheLogIsIncomplete() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        Read before = everyTenant();
+        insertEntity(writer, "monitors", tenant, "soon purged");
+        execute(writer, "select confwatch.purge_changes('0 seconds')");
+
+        Read after = since(before.xmin());
+        assertThat(after.changed()).doesNotContain(tenant);
+        assertThat(after.logIncomplete()).isTrue();
+        assertThat(since(after.xmin()).logIncomplete()).isFalse();
+    }
+
+    @Test
+    void sinceHorizon_retentionPurgedOnlyRowsBelowTheHorizon_logComplete() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        insertEntity(writer, "monitors", tenant, "old");
+        execute(writer, "select confwatch.purge_changes('0 seconds')");
+        Read before = everyTenant();
+        insertEntity(writer, "monitors", tenant, "new");
+
+        Read after = since(before.xmin());
+        assertThat(after.changed()).containsExactly(tenant);
+        assertThat(after.logIncomplete()).isFalse();
+    }
+
+    @Test
+    void sinceHorizon_fromBeforeV9_readSaysTheLogIsIncomplete() throws SQLException {
+        assertThat(since("1").logIncomplete()).isTrue();
+    }
+
+    @Test
+    void changeRow_writtenInsideASavepoint_carriesTheTopLevelTransaction() throws SQLException {
+        UUID tenant = insertTenant(writer);
+        execute(writer, "begin");
+        String top = scalar(writer, "select pg_current_xact_id()::text");
+        execute(writer, "savepoint s");
+        UUID monitor = insertEntity(writer, "monitors", tenant, "in a savepoint");
+        execute(writer, "release savepoint s");
+        execute(writer, "commit");
+
+        assertThat(scalar(writer, "select xid::text from confwatch.config_changes where entity_id = '" + monitor + "'"))
+                .isEqualTo(top);
     }
 
     @Test
@@ -118,11 +191,13 @@ class SweepCursorSqlTest {
         execute(writer, "analyze confwatch.tenant_tombstones");
         Read now = everyTenant();
 
+        execute(writer, "analyze confwatch.config_changes");
         String plan = explain(TenantReadsAccess.sweepSinceHorizon(), now.xmin());
         assertThat(plan)
-                .contains("tenants_version_xid_idx")
+                .contains("config_changes_xid_idx")
                 .contains("tenant_tombstones_deleted_xid_idx")
-                .doesNotContain("Seq Scan");
+                .doesNotContain("Seq Scan on tenants")
+                .doesNotContain("Seq Scan on config_changes c");
     }
 
     private Read everyTenant() throws SQLException {
@@ -133,8 +208,7 @@ class SweepCursorSqlTest {
 
     private Read since(String xmin) throws SQLException {
         try (PreparedStatement s = sweeper.prepareStatement(jdbc(TenantReadsAccess.sweepSinceHorizon()))) {
-            s.setString(1, xmin);
-            s.setString(2, xmin);
+            bindHorizon(s, xmin);
             return read(s);
         }
     }
@@ -143,23 +217,24 @@ class SweepCursorSqlTest {
         List<UUID> changed = new ArrayList<>();
         List<UUID> deleted = new ArrayList<>();
         String xmin = null;
+        boolean logIncomplete = false;
         try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 switch (rs.getInt(1)) {
                     case 1 -> changed.add(rs.getObject(2, UUID.class));
                     case 2 -> deleted.add(rs.getObject(2, UUID.class));
+                    case 3 -> logIncomplete = true;
                     default -> xmin = rs.getString(5).split(" ")[0];
                 }
             }
         }
         assertThat(xmin).as("the horizon row").isNotNull();
-        return new Read(changed, deleted, xmin);
+        return new Read(changed, deleted, xmin, logIncomplete);
     }
 
     private String explain(String sql, String xmin) throws SQLException {
         try (PreparedStatement s = sweeper.prepareStatement("explain " + jdbc(sql))) {
-            s.setString(1, xmin);
-            s.setString(2, xmin);
+            bindHorizon(s, xmin);
             StringBuilder plan = new StringBuilder();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -167,6 +242,13 @@ class SweepCursorSqlTest {
                 }
             }
             return plan.toString();
+        }
+    }
+
+    /** Binds every placeholder of a cursor read (each one its {@code $1}) to the horizon. */
+    private static void bindHorizon(PreparedStatement s, String xmin) throws SQLException {
+        for (int i = 1; i <= s.getParameterMetaData().getParameterCount(); i++) {
+            s.setString(i, xmin);
         }
     }
 

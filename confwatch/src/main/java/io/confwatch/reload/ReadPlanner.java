@@ -83,7 +83,8 @@ final class ReadPlanner {
      * @param databaseVersion its {@code config_version} (meaningless when it does not exist)
      * @param versionsLogged distinct versions after the held one with change rows
      * @param changedEntities distinct entities with change rows after the held version
-     * @param tenantRowsReplaced change rows of the tenant row itself with op INSERT or DELETE after the held version
+     * @param tenantRowsReplaced change rows of the tenant row itself with op INSERT, DELETE or TOUCH (any but UPDATE)
+     *     after the held version
      * @param sameServer the held snapshot was read from the server (same start time) that answered the delta
      */
     record LogFacts(
@@ -148,9 +149,10 @@ final class ReadPlanner {
     /**
      * Whether the change log accounts for every change since {@code held}: the server did not start since the held
      * snapshot was read (a restore or failover may have rewound the log, and writers may have reached the held version
-     * again with other content), the tenant row was never deleted or inserted since (its entities' deletes cascade
-     * unlogged, and a re-created tenant's old entities are gone), and every version in (held, database] has change
-     * rows (a version without rows was purged by retention or was a bare touch, whose reason the log cannot tell).
+     * again with other content), the tenant row was never deleted, inserted or touched since (its entities' deletes
+     * cascade unlogged, a re-created tenant's old entities are gone, and a bare touch — a {@code TOUCH} row since V9 —
+     * asks for a whole read), and every version in (held, database] has change rows (a version without rows was purged
+     * by retention, or was a bare touch before V9).
      */
     AfterDelta afterDelta(TenantSnapshot held, LogFacts log) {
         if (!log.exists()) {

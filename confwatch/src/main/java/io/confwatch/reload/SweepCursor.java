@@ -13,9 +13,11 @@ import java.util.Optional;
  *
  * <p>Why the horizon is safe: a sweep reads under one snapshot and records its {@code xmin}. A transaction that
  * snapshot did not see was running when it was taken or started after it, so its id is at or above {@code xmin},
- * whatever order it commits in; and a tenant's {@code version_xid} is the id of the transaction that last bumped it
- * (a tombstone's {@code deleted_xid}, of the one that deleted it). So the tenants bumped or deleted by anything the
- * last sweep did not see are exactly among those with an id at or above its horizon. Sequences and timestamps do not
+ * whatever order it commits in; and every transaction that bumps a tenant writes a change row stamped with its id
+ * ({@code config_changes.xid}, V9; a tombstone's {@code deleted_xid}, of the one that deleted it). So the tenants
+ * bumped or deleted by anything the last sweep did not see are exactly among those with change rows or tombstones at
+ * or above its horizon — as long as retention has deleted none of those rows, which the read reports
+ * ({@link SweepRows#logIncomplete()}). Sequences and timestamps do not
  * have this property: they are taken before commit, and a transaction can commit after a sweep with an older stamp.
  *
  * @param horizon where the snapshot of the last sweep whose reads all succeeded stood
@@ -53,8 +55,18 @@ record SweepCursor(SweepHorizon horizon, Instant lastFullAt) {
     }
 
     /**
-     * Whether a cursor read failed because this database cannot answer it (not migrated to V7: no {@code deleted_xid};
-     * or the worker's role may not read the tombstones): the sweep then compares every tenant, as before V7.
+     * Whether a sweep may act on {@code read} as it is: a full comparison always; a read from this cursor's horizon
+     * only when {@link #trusts(SweepHorizon) the horizon is trusted} and the change log still held every row at or
+     * above it. Otherwise the sweep compares every tenant.
+     */
+    boolean accepts(SweepRows read) {
+        return read.full() || (!read.logIncomplete() && trusts(read.horizon()));
+    }
+
+    /**
+     * Whether a cursor read failed because this database cannot answer it (not migrated to V9: no
+     * {@code config_changes.xid} or {@code config_changes_purged}; or the worker's role may not read the tombstones or
+     * the floor): the sweep then compares every tenant, as before V7.
      */
     static boolean cannotRead(Throwable error) {
         return error instanceof PgException pg

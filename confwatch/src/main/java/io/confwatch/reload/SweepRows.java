@@ -11,8 +11,11 @@ import java.util.UUID;
  * horizon.
  *
  * @param full every tenant was read, not only those changed since a horizon
+ * @param logIncomplete (a cursor read only) the change log may lack rows of transactions at or above the horizon read
+ *     from (retention purged them, or they were written before V9): the rows may not list every change
  */
-record SweepRows(List<TenantVersion> versions, List<UUID> deleted, SweepHorizon horizon, boolean full) {
+record SweepRows(
+        List<TenantVersion> versions, List<UUID> deleted, SweepHorizon horizon, boolean full, boolean logIncomplete) {
     SweepRows {
         versions = List.copyOf(versions);
         deleted = List.copyOf(deleted);

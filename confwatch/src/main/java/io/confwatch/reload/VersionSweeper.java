@@ -105,8 +105,15 @@ public final class VersionSweeper {
         Optional<SweepHorizon> since = SweepCursor.readFrom(from, asked, fullCompareInterval);
         return read(since)
                 .compose(rows -> {
-                    if (rows.full() || from.trusts(rows.horizon())) {
+                    if (rows.full() || from.accepts(rows)) {
                         return Future.succeededFuture(rows);
+                    }
+                    if (rows.logIncomplete() && from.trusts(rows.horizon())) {
+                        log.info(
+                                "The change log may lack rows at or above the sweep's horizon {} (retention purged"
+                                        + " them, or they predate V9): comparing every tenant",
+                                Long.toUnsignedString(from.horizon().xmin()));
+                        return read(Optional.empty());
                     }
                     log.warn(
                             "The database's history is not the one the sweep cursor followed (server started {}, was {};"
@@ -138,7 +145,7 @@ public final class VersionSweeper {
                         cursorRefused = true;
                         log.warn(
                                 "The sweep cannot read what changed since its last horizon ({}): apply"
-                                        + " sql/V7__sweep_cursor.sql and re-apply sql/roles.sql. Until then every sweep"
+                                        + " sql/V9__change_log_cursor.sql and re-apply sql/roles.sql. Until then every sweep"
                                         + " compares every tenant",
                                 error.getMessage());
                     }
