@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * a drop and a removal. A skip also requires the held snapshot to be the very object recorded, and the record to be
  * younger than {@link #REVERIFY_AFTER} plus up to as much again (spread by tenant): every tenant is read whole at least
  * every two days whatever its digest says, which bounds how long anything a digest of row versions could miss is
- * served (docs/invariants.md #12). A failed read records nothing (and leaves an earlier record standing: it still
+ * served (docs/invariants.md #14). A failed read records nothing (and leaves an earlier record standing: it still
  * describes the held snapshot exactly). Pure bookkeeping, confined to the coordinator's context.
  */
 final class DigestGate {

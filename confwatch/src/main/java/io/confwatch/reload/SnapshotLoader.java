@@ -46,7 +46,7 @@ public final class SnapshotLoader {
      * Which version of a row {@code alias} is: the transaction that made it ({@code xmin}) and where it lies
      * ({@code ctid}), as text, e.g. {@code 7412(18,3)}. Every write of a row — with or without triggers, replication role
      * or not — makes a new version with the writing transaction's xmin at a line pointer other than the one the version
-     * it replaces still holds; docs/invariants.md #12 says what the pair identifies and what it cannot.
+     * it replaces still holds; docs/invariants.md #14 says what the pair identifies and what it cannot.
      */
     static String version(String alias) {
         return alias + ".xmin::text || " + alias + ".ctid::text";
