@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,10 +20,6 @@ record TenantDigest(long high, long low) {
     /** One active entity row's kind (as the loader's kind column: 1 monitor, 2 filter, 3 trigger), id and version. */
     record Version(int kind, UUID id, String version) {}
 
-    // The order of the SQL's string_agg(… order by kind, id): uuid order is the order of its lowercase text.
-    private static final Comparator<Version> ORDER =
-            Comparator.comparingInt(Version::kind).thenComparing(v -> v.id().toString());
-
     /** The digest from the first 16 bytes of {@code sha256}. */
     static TenantDigest of(byte[] sha256) {
         if (sha256.length < 16) {
@@ -38,13 +34,22 @@ record TenantDigest(long high, long low) {
      * {@code tenantVersion} and its active entities' versions — the text {@link SnapshotLoader#DIGESTS} hashes.
      */
     static TenantDigest ofVersions(String identity, String tenantVersion, List<Version> entities) {
-        StringBuilder text = new StringBuilder(identity.length() + 16 + entities.size() * 56)
-                .append(identity)
-                .append(' ')
-                .append(tenantVersion);
-        entities.stream()
-                .sorted(ORDER)
-                .forEach(v -> text.append(v.kind()).append(v.id()).append(v.version()));
+        // Each entity's text begins with its one-digit kind and its fixed-width id, unique per tenant: text order is
+        // the
+        // SQL's (kind, id) order (uuid order is the order of its lowercase text).
+        String[] parts = new String[entities.size()];
+        int length = identity.length() + 1 + tenantVersion.length();
+        for (int i = 0; i < parts.length; i++) {
+            Version v = entities.get(i);
+            parts[i] = v.kind() + v.id().toString() + v.version();
+            length += parts[i].length();
+        }
+        Arrays.sort(parts);
+        StringBuilder text =
+                new StringBuilder(length).append(identity).append(' ').append(tenantVersion);
+        for (String part : parts) {
+            text.append(part);
+        }
         try {
             return of(
                     MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
