@@ -9,7 +9,8 @@ import java.util.Locale;
  * {@value #TENANTS} tenants, a sweep every 30 s and a full reload every 15 minutes. Each figure of a pod is split into
  * a part every pod pays whatever it owns and a part proportional to what it owns, from the unsharded pod (owns all)
  * and the sharded one (owns 1/n): {@code cost(1/n) = fixed + owned / n}; then scaled linearly from the measured
- * tenant count. Linear scaling and two points are the model's assumptions: re-run at the size that matters.
+ * tenant count. Linear scaling and two points are the model's assumptions: re-run at the size that matters. The full
+ * reload is the steady state's: the second after a start (the first after a start may differ).
  */
 record CapacityModel(
         double steadyDbMillisPerSecond,
@@ -46,8 +47,9 @@ record CapacityModel(
         double scale = (double) TENANTS / tenants;
         Capacity.Phase sweep = find(phases, "unsharded", "idle sweep");
         Capacity.Phase sweepSharded = find(phases, shard, "idle sweep");
-        Capacity.Phase full = find(phases, "unsharded", "full reload");
-        Capacity.Phase fullSharded = find(phases, shard, "full reload");
+        // The steady state's full reload: the one after the first after a start (docs/operations.md, "Full reloads").
+        Capacity.Phase full = find(phases, "unsharded", Capacity.STEADY_FULL_RELOAD);
+        Capacity.Phase fullSharded = find(phases, shard, Capacity.STEADY_FULL_RELOAD);
         Capacity.Phase start = find(phases, "unsharded", "start-up");
         Capacity.Phase startSharded = find(phases, shard, "start-up");
         double sweepMs = Split.of(sweep.execMillis(), sweepSharded.execMillis(), shardCount)

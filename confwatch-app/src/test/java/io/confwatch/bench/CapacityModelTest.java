@@ -14,11 +14,13 @@ class CapacityModelTest {
     private static List<Capacity.Phase> run(long shardedStartRows, long shardedSweepRows) {
         return List.of(
                 phase("unsharded", "start-up", 6_000, 100),
-                phase("unsharded", "full reload", 7_000, 100),
+                phase("unsharded", Capacity.FIRST_FULL_RELOAD + " (1000 read whole, 0 skipped)", 70_000, 1_000),
+                phase("unsharded", Capacity.STEADY_FULL_RELOAD + " (0 read whole, 1000 skipped)", 7_000, 100),
                 phase("unsharded", "idle sweep", 1_000, 1),
                 phase("unsharded", "sweep, 10 changes", 1_060, 2),
                 phase("0/4", "start-up", shardedStartRows, 100.0 * shardedStartRows / 6_000),
-                phase("0/4", "full reload", 2_500, 30),
+                phase("0/4", Capacity.FIRST_FULL_RELOAD + " (250 read whole, 0 skipped)", 25_000, 300),
+                phase("0/4", Capacity.STEADY_FULL_RELOAD + " (0 read whole, 250 skipped)", 2_500, 30),
                 phase("0/4", "idle sweep", shardedSweepRows, shardedSweepRows / 1_000.0),
                 phase("0/4", "sweep, 10 changes", 1_015, 1));
     }
@@ -43,7 +45,8 @@ class CapacityModelTest {
         CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4");
 
         // Sweep: 1 ms at 1,000 tenants, every pod pays it whole: 1,000 ms per sweep per pod at 1,000,000 tenants.
-        // Full reload: 100 ms unsharded, 30 ms as 1/4: fixed 6.67 ms + owned 93.3 ms; at 1/100: 7.6 ms, × 1,000.
+        // Full reload (the steady state's, not the first after a start): 100 ms unsharded, 30 ms as 1/4: fixed 6.67 ms
+        // + owned 93.3 ms; at 1/100: 7.6 ms, × 1,000.
         double sweep = 1_000.0 / 30;
         double full = (100 - (100 - 30) * 4 / 3.0 + (100 - 30) * 4 / 3.0 / 100) * 1_000 / 900;
         assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (sweep + full), within(1e-6));

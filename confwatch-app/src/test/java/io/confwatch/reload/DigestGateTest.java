@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.confwatch.cache.ConfigCache.Outcome;
 import io.confwatch.model.TenantSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class DigestGateTest {
@@ -57,6 +61,55 @@ class DigestGateTest {
         assertThat(DigestGate.after(Outcome.ADDED, false, true)).isEqualTo(DigestGate.Step.FORGET);
         assertThat(DigestGate.after(Outcome.REPLACED, false, true)).isEqualTo(DigestGate.Step.FORGET);
         assertThat(DigestGate.after(Outcome.KEPT, false, false)).isEqualTo(DigestGate.Step.KEEP);
+    }
+
+    @Test
+    void unchanged_notOnceTheRecordOutlivedItsLifetime_soEveryTenantIsReadWholeEveryTwoDaysAtMost() {
+        long[] now = {1_000};
+        DigestGate gate = new DigestGate(() -> now[0]);
+        TenantSnapshot held = snapshot(3);
+        Duration lifetime = DigestGate.lifetime(TENANT);
+        gate.record(TENANT, DIGEST, held);
+
+        now[0] += lifetime.toNanos() - 1;
+        assertThat(gate.unchanged(TENANT, DIGEST, Optional.of(held))).isTrue();
+        now[0] += 1;
+        assertThat(gate.unchanged(TENANT, DIGEST, Optional.of(held)))
+                .as("a record as old as its lifetime")
+                .isFalse();
+        gate.record(TENANT, DIGEST, held);
+        assertThat(gate.unchanged(TENANT, DIGEST, Optional.of(held)))
+                .as("recorded again by the whole read that followed")
+                .isTrue();
+        assertThat(lifetime).isBetween(DigestGate.REVERIFY_AFTER, DigestGate.REVERIFY_AFTER.multipliedBy(2));
+        assertThat(IntStream.range(0, 1_000)
+                        .mapToObj(i -> DigestGate.lifetime(UUID.randomUUID()))
+                        .distinct()
+                        .count())
+                .as("lifetimes spread over the day after the first, so tenants are not all read whole at once")
+                .isGreaterThan(990);
+    }
+
+    @Test
+    void ofVersions_isTheSha256OfTheTextTheDatabaseHashes_entitiesInKindThenIdOrder() throws Exception {
+        UUID low = UUID.fromString("0fffffff-ffff-4fff-bfff-ffffffffffff");
+        UUID high = UUID.fromString("f0000000-0000-4000-8000-000000000000");
+        TenantDigest digest = TenantDigest.ofVersions(
+                "1765141234.5 16384",
+                "812(3,4)",
+                List.of(
+                        new TenantDigest.Version(2, low, "900(1,1)"),
+                        new TenantDigest.Version(1, high, "901(7,2)"),
+                        new TenantDigest.Version(1, low, "902(7,3)")));
+        String text = "1765141234.5 16384 812(3,4)" + "1" + low + "902(7,3)" + "1" + high + "901(7,2)" + "2" + low
+                + "900(1,1)";
+
+        assertThat(digest)
+                .isEqualTo(TenantDigest.of(
+                        MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))));
+        assertThat(TenantDigest.ofVersions("1765141234.5 16384", "812(3,5)", List.of()))
+                .as("another tenant row version")
+                .isNotEqualTo(TenantDigest.ofVersions("1765141234.5 16384", "812(3,4)", List.of()));
     }
 
     @Test

@@ -112,7 +112,7 @@ enum Setting {
     CONFWATCH_FULL_RELOAD_INTERVAL(
             "15m",
             null,
-            "Unconditional reload of every owned tenant (jittered: up to 20% shorter, never longer); catches trigger-less writes."),
+            "Full reload of every owned tenant (jittered: up to 20% shorter, never longer): each one whose row versions moved since it was last read whole, or read whole over a day or two ago, is read whole again; catches trigger-less writes."),
     CONFWATCH_FULL_RELOAD_BUDGET(
             "100ms/s",
             null,

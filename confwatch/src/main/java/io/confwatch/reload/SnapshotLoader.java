@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,44 +30,69 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SnapshotLoader {
     private static final int TENANT = 0;
-    private static final int DIGEST_ROW = 10;
     private static final int CHANGED_ID = 9;
     private static final int VERSIONS_LOGGED = 8;
     private static final int TENANT_ROWS_REPLACED = 7;
 
+    // The server's identity, the same text wherever it is read: its start time (every restore and every failover brings
+    // a server that started at another time; readable by any role, unlike pg_control_system(), whose system identifier
+    // a promoted replica or a physical restore keeps anyway) and the database's oid (a database restored beside the
+    // old one and renamed). Epoch seconds: independent of the session's TimeZone and DateStyle.
+    static final String IDENTITY =
+            "extract(epoch from pg_catalog.pg_postmaster_start_time())::text || ' ' || (select d.oid"
+                    + " from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())::text";
+
+    /**
+     * Which version of a row {@code alias} is: the transaction that made it ({@code xmin}) and where it lies
+     * ({@code ctid}), as text, e.g. {@code 7412(18,3)}. Every write of a row — with or without triggers, replication role
+     * or not — makes a new version with the writing transaction's xmin at a line pointer other than the one the version
+     * it replaces still holds; docs/invariants.md #14 says what the pair identifies and what it cannot.
+     */
+    static String version(String alias) {
+        return alias + ".xmin::text || " + alias + ".ctid::text";
+    }
+
     // Columns: kind, id, tenant_id, name, status-or-updated_by, definition-or-server, config_version,
-    // changed_at-or-updated_at, monitor_id. The tenant row carries the server's start time: it tells whether the
-    // database may have gone back in time since a snapshot was read (docs/invariants.md, "rewinds"). One shape for all
-    // kinds so one statement (one snapshot) reads a tenant whole.
+    // changed_at-or-updated_at, monitor_id, the row's version (version(…)), and on the tenant row the server's identity
+    // (IDENTITY). The tenant row carries the server's start time: it tells whether the database may have gone back in
+    // time since a snapshot was read (docs/invariants.md, "rewinds"); the versions and the identity make the tenant's
+    // digest (TenantDigest.ofVersions), so a whole read describes exactly the rows it returned. One shape for all kinds
+    // so one statement (one snapshot) reads a tenant whole.
     private static final String ENTITIES_OF_TENANTS =
             """
-            select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null::bigint, m.updated_at, null::uuid
+            select 1, m.id, m.tenant_id, m.name, m.updated_by, m.definition::text, null::bigint, m.updated_at, null::uuid,
+                   %s, null::text
               from confwatch.monitors m where m.tenant_id = any($1) and m.is_active
             union all
-            select 2, f.id, f.tenant_id, f.name, f.updated_by, f.definition::text, null, f.updated_at, f.monitor_id
+            select 2, f.id, f.tenant_id, f.name, f.updated_by, f.definition::text, null, f.updated_at, f.monitor_id,
+                   %s, null
               from confwatch.filters f where f.tenant_id = any($1) and f.is_active
             union all
-            select 3, t.id, t.tenant_id, t.name, t.updated_by, t.definition::text, null, t.updated_at, null
+            select 3, t.id, t.tenant_id, t.name, t.updated_by, t.definition::text, null, t.updated_at, null,
+                   %s, null
               from confwatch.triggers t where t.tenant_id = any($1) and t.is_active
-            """;
+            """
+                    .formatted(version("m"), version("f"), version("t"));
 
-    private static final String LOAD_TENANTS =
+    // The tenant row of a whole read, from confwatch.tenants t.
+    private static final String TENANT_ROW =
             """
             select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
-                   null::uuid
+                   null::uuid, %s, %s
+            """
+                    .formatted(version("t"), IDENTITY);
+
+    private static final String LOAD_TENANTS = TENANT_ROW
+            + """
               from confwatch.tenants t where t.id = any($1)
             union all
             """
-                    + ENTITIES_OF_TENANTS;
+            + ENTITIES_OF_TENANTS;
 
-    // The page's ids as an array (= any(array(…))), not a join to the page: the planner cannot know how many ids a
-    // CTE yields (it assumes 200) and hash-joined each page to a sequential scan of every entity table, so a start-up
-    // read every entity once per page (quadratic in the tenants). An array lets it fetch the page's rows by index.
     static final String LOAD_PAGE =
-            """
-            with page as (select id from confwatch.tenants where id > $1 order by id limit $2)
-            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
-                   null::uuid
+            "with page as (select id from confwatch.tenants where id > $1 order by id limit $2)\n"
+                    + TENANT_ROW
+                    + """
               from confwatch.tenants t where t.id = any(array(select id from page))
             union all
             """
@@ -115,37 +140,28 @@ public final class SnapshotLoader {
                    null, null
             """;
 
-    // A tenant's digest (alias t: its confwatch.tenants row), the one expression both statements below use. It covers
-    // the server's identity — its start time (every restore and every failover brings a server that started at another
-    // time; readable by any role, unlike pg_control_system(), whose system identifier a promoted replica or a physical
-    // restore keeps anyway) and the database's oid (a database restored beside the old one and renamed) — and every
-    // column a whole read returns, definitions included, not only the version: a write made with the triggers off
-    // changes it. jsonb arrays render injectively; timestamps as epoch seconds, independent of the session's TimeZone.
-    static final String DIGEST =
+    // The named tenants' digests ($1), no rows shipped: SHA-256 over the same text TenantDigest.ofVersions makes from a
+    // whole read's rows — the server's identity, the tenant row's version, and each active entity's kind, id and
+    // version
+    // in (kind, id) order (uuid order is the order of its lowercase text). Versions, not content: no definition is
+    // fetched, rendered or hashed (a third of the content digest's database time; docs/benchmarks.md). One scan of each
+    // entity table per page, grouped; a correlated subquery per tenant and table cost as much again.
+    static final String DIGESTS =
             """
-            sha256(convert_to(jsonb_build_array(
-                extract(epoch from pg_postmaster_start_time()),
-                (select d.oid from pg_catalog.pg_database d where d.datname = current_database()),
-                t.name, t.status, t.config_version, extract(epoch from t.changed_at),
-                (select coalesce(jsonb_agg(jsonb_build_array(m.id, m.name, m.updated_by, m.definition,
-                                                             extract(epoch from m.updated_at)) order by m.id), '[]')
-                   from confwatch.monitors m where m.tenant_id = t.id and m.is_active),
-                (select coalesce(jsonb_agg(jsonb_build_array(f.id, f.name, f.updated_by, f.definition,
-                                                             extract(epoch from f.updated_at), f.monitor_id)
-                                           order by f.id), '[]')
-                   from confwatch.filters f where f.tenant_id = t.id and f.is_active),
-                (select coalesce(jsonb_agg(jsonb_build_array(g.id, g.name, g.updated_by, g.definition,
-                                                             extract(epoch from g.updated_at)) order by g.id), '[]')
-                   from confwatch.triggers g where g.tenant_id = t.id and g.is_active))::text, 'UTF8'))
-            """;
-
-    private static final String DIGESTS = "select t.id, " + DIGEST + " from confwatch.tenants t where t.id = any($1)";
-
-    // A whole read that also returns each tenant's digest (kind 10, in the name column, hex), computed in the same
-    // statement: the digest describes exactly the rows read.
-    private static final String LOAD_TENANTS_DIGESTED = LOAD_TENANTS
-            + "union all\nselect 10, t.id, t.id, encode(" + DIGEST + ", 'hex'), null, null, null, null, null\n"
-            + "  from confwatch.tenants t where t.id = any($1)\n";
+            select t.id, sha256(convert_to(%s || ' ' || t.version
+                       || coalesce(string_agg(e.kind::text || e.id::text || e.version, '' order by e.kind, e.id), ''),
+                       'UTF8'))
+              from (select t.id, %s as version from confwatch.tenants t where t.id = any($1)) t
+              left join (select 1 as kind, m.tenant_id, m.id, %s as version
+                           from confwatch.monitors m where m.tenant_id = any($1) and m.is_active
+                         union all
+                         select 2, f.tenant_id, f.id, %s from confwatch.filters f where f.tenant_id = any($1) and f.is_active
+                         union all
+                         select 3, g.tenant_id, g.id, %s from confwatch.triggers g where g.tenant_id = any($1) and g.is_active
+                        ) e on e.tenant_id = t.id
+             group by t.id, t.version
+            """
+                    .formatted(IDENTITY, version("t"), version("m"), version("f"), version("g"));
 
     /**
      * The one SQL spelling of "a tenant this worker owns" (DESIGN §4.4a, {@code sql/V8__tenant_slots.sql}): its slot is
@@ -158,14 +174,12 @@ public final class SnapshotLoader {
 
     // A sharded start-up: the tenants of a run of owned slots ($1), whole, in one statement (one page).
     private static final String LOAD_SLOTS =
-            """
-            with page as (select t.id from confwatch.tenants t where %s)
-            select 0, t.id, t.id, t.name, t.status, pg_postmaster_start_time()::text, t.config_version, t.changed_at,
-                   null::uuid
+            "with page as (select t.id from confwatch.tenants t where %s)\n".formatted(owned("t.id", 1))
+                    + TENANT_ROW
+                    + """
               from confwatch.tenants t where t.id in (select id from page)
             union all
             """
-                            .formatted(owned("t.id", 1))
                     + ENTITIES_OF_TENANTS.replace("= any($1)", "in (select id from page)");
 
     private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
@@ -355,36 +369,17 @@ public final class SnapshotLoader {
         });
     }
 
-    /** The named tenants, whole; a tenant missing from the result does not exist (any more). */
+    /**
+     * The named tenants, whole, each with its digest ({@link TenantRows.Whole#digest()}: of exactly the rows read); a
+     * tenant missing from the result does not exist (any more).
+     */
     Future<Map<UUID, TenantRows.Whole>> load(List<UUID> tenants) {
         return query(LOAD_TENANTS, Tuple.of(tenants.toArray(UUID[]::new))).map(SnapshotLoader::wholes);
     }
 
     /**
-     * The named tenants, whole, with each one's digest computed in the same statement (so over exactly these rows); a
-     * tenant missing from the result does not exist (any more).
-     */
-    Future<Digested> loadDigested(List<UUID> tenants) {
-        return query(LOAD_TENANTS_DIGESTED, Tuple.of(tenants.toArray(UUID[]::new)))
-                .map(rows -> {
-                    Map<UUID, TenantDigest> digests = new LinkedHashMap<>();
-                    for (Row row : rows) {
-                        if (row.getInteger(0) == DIGEST_ROW) {
-                            digests.put(
-                                    row.getUUID(1),
-                                    TenantDigest.of(HexFormat.of().parseHex(row.getString(3))));
-                        }
-                    }
-                    return new Digested(wholes(rows), digests);
-                });
-    }
-
-    /** Whole tenants and their digests, read in one statement. */
-    record Digested(Map<UUID, TenantRows.Whole> wholes, Map<UUID, TenantDigest> digests) {}
-
-    /**
-     * The named tenants' digests now ({@link #DIGEST}: no rows shipped); a tenant missing from the result does not
-     * exist (any more).
+     * The named tenants' digests now ({@link #DIGESTS}: no rows shipped), equal to the digests of whole reads of the
+     * same row versions; a tenant missing from the result does not exist (any more).
      */
     Future<Map<UUID, TenantDigest>> digests(List<UUID> tenants) {
         return query(DIGESTS, Tuple.of(tenants.toArray(UUID[]::new))).map(rows -> {
@@ -454,21 +449,34 @@ public final class SnapshotLoader {
 
     private static Map<UUID, TenantRows.Whole> wholes(RowSet<Row> rows) {
         Map<UUID, TenantRows.Tenant> tenants = new LinkedHashMap<>();
+        Map<UUID, String> identities = new HashMap<>();
+        Map<UUID, String> versions = new HashMap<>();
         Map<UUID, List<TenantRows.Entity>> entities = new LinkedHashMap<>();
+        Map<UUID, List<TenantDigest.Version>> entityVersions = new HashMap<>();
         for (Row row : rows) {
             int kind = row.getInteger(0);
             if (kind == TENANT) {
                 TenantRows.Tenant tenant = tenant(row);
                 tenants.put(tenant.id(), tenant);
-            } else if (kind != DIGEST_ROW) {
+                versions.put(tenant.id(), row.getString(9));
+                identities.put(tenant.id(), row.getString(10));
+            } else {
                 TenantRows.Entity entity = entity(kind, row);
                 entities.computeIfAbsent(entity.tenant(), t -> new ArrayList<>())
                         .add(entity);
+                entityVersions
+                        .computeIfAbsent(entity.tenant(), t -> new ArrayList<>())
+                        .add(new TenantDigest.Version(kind, entity.id(), row.getString(9)));
             }
         }
         Map<UUID, TenantRows.Whole> wholes = new LinkedHashMap<>(tenants.size() * 2);
-        tenants.forEach(
-                (id, tenant) -> wholes.put(id, new TenantRows.Whole(tenant, entities.getOrDefault(id, List.of()))));
+        tenants.forEach((id, tenant) -> wholes.put(
+                id,
+                new TenantRows.Whole(
+                        tenant,
+                        entities.getOrDefault(id, List.of()),
+                        TenantDigest.ofVersions(
+                                identities.get(id), versions.get(id), entityVersions.getOrDefault(id, List.of())))));
         return wholes;
     }
 

@@ -43,7 +43,8 @@ final class TenantReads {
     private final BiConsumer<UUID, ReadRequest> retry;
     // The server (its start time) each held snapshot was read from: a delta is sound only from the same server.
     private final Map<UUID, String> servers = new HashMap<>();
-    // Which held snapshots a forced whole read verified, at which digest: what a full reload may skip.
+    // Which held snapshots a start-up page or a forced whole read verified, at which digest: what a full reload may
+    // skip.
     private final DigestGate verified = new DigestGate();
 
     /**
@@ -105,13 +106,17 @@ final class TenantReads {
                 .onFailure(done::fail);
     }
 
-    /** Installs the owned tenants of one start-up or full-load page (if newer); returns how many it held. */
+    /**
+     * Installs the owned tenants of one start-up or full-load page (if newer), recording each one's digest when what is
+     * held afterwards is what its rows make (so the first full reload after a start reads nothing whole that did not
+     * change); returns how many it held.
+     */
     private int installOwned(Map<UUID, TenantRows.Whole> wholes, ReloadCause cause, long generation) {
         Instant now = Instant.now();
         int owned = 0;
         for (TenantRows.Whole rows : wholes.values()) {
             if (owns.test(rows.tenant().id())) {
-                install(rows, now, cause, Replace.IF_NEWER, generation, null);
+                install(rows, now, cause, Replace.IF_NEWER, generation, rows.digest());
                 owned++;
             }
         }
@@ -217,21 +222,16 @@ final class TenantReads {
 
     private Future<Map<UUID, ReadOutcome>> readWhole(List<UUID> batch, List<ReadRequest> requests, long generation) {
         Map<UUID, ReadRequest> byTenant = new LinkedHashMap<>();
-        boolean forced = false;
         for (int i = 0; i < batch.size(); i++) {
             byTenant.put(batch.get(i), requests.get(i));
-            forced |= requests.get(i).forced;
         }
-        // A forced read also takes each tenant's digest, in the same statement: the full reload's record of what it
-        // saw.
-        Future<SnapshotLoader.Digested> read = forced
-                ? loader.loadDigested(batch)
-                : loader.load(batch).map(wholes -> new SnapshotLoader.Digested(wholes, Map.of()));
-        return read.map(digested -> {
+        // Every whole read returns its rows' digest; only a forced one (a full reload's) records it.
+        Future<Map<UUID, TenantRows.Whole>> read = loader.load(batch);
+        return read.map(wholes -> {
                     Instant now = Instant.now();
                     Map<UUID, ReadOutcome> outcomes = new LinkedHashMap<>();
                     byTenant.forEach((tenant, request) -> {
-                        TenantRows.Whole rows = digested.wholes().get(tenant);
+                        TenantRows.Whole rows = wholes.get(tenant);
                         outcomes.put(
                                 tenant,
                                 rows == null
@@ -242,9 +242,7 @@ final class TenantReads {
                                                 request.cause,
                                                 ReadPlanner.replaceFor(request.ask()),
                                                 generation,
-                                                request.forced
-                                                        ? digested.digests().get(tenant)
-                                                        : null));
+                                                request.forced ? rows.digest() : null));
                     });
                     return outcomes;
                 })
@@ -290,7 +288,7 @@ final class TenantReads {
                 .map(outcome -> Map.of(tenant, outcome));
     }
 
-    /** {@code digest}: the rows' digest when a forced whole read took it with them, else null. */
+    /** {@code digest}: the rows' digest when the read records it (a start-up page, a forced whole read), else null. */
     private ReadOutcome install(
             TenantRows.Whole rows,
             Instant now,
@@ -345,7 +343,7 @@ final class TenantReads {
     }
 
     /**
-     * Keeps the digest gate true after an install: a forced whole read ({@code digest} non-null) that installed, or found
+     * Keeps the digest gate true after an install: a recording whole read ({@code digest} non-null) that installed, or found
      * the held snapshot equal to what its rows make, records the digest for the snapshot held now; any other install
      * that changed the held snapshot forgets it. Nothing is recorded for a read that failed or was refused.
      */

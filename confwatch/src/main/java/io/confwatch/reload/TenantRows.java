@@ -37,10 +37,18 @@ final class TenantRows {
             String updatedBy,
             UUID monitorId) {}
 
-    /** One tenant's row and all its active entities, read in one statement. */
-    record Whole(Tenant tenant, List<Entity> entities) {
+    /**
+     * One tenant's row and all its active entities, read in one statement; {@code digest}: the digest of exactly these
+     * row versions on the server that returned them ({@link TenantDigest#ofVersions}), null when not known.
+     */
+    record Whole(Tenant tenant, List<Entity> entities, TenantDigest digest) {
         Whole {
             entities = List.copyOf(entities);
+        }
+
+        /** Rows whose digest is not known. */
+        Whole(Tenant tenant, List<Entity> entities) {
+            this(tenant, entities, null);
         }
     }
 
