@@ -46,12 +46,37 @@ WORKDIR /app
 # Owned by root and read-only to the worker: the process cannot change its own code.
 COPY --from=build --chown=0:0 /build/target/confwatch.jar /app/confwatch.jar
 
+# Class data sharing (AppCDS, JDK 17: a dynamic archive from a training run). `serve` runs once here in embedded mode
+# (the only database an image build has; as root the embedded server drops to nobody through setpriv), on a random
+# loopback port (the build may share the host's network), until /readyz answers, then stops on SIGTERM; at exit the
+# JVM writes the classes it loaded to /app/confwatch.jsa, and every start maps them instead of reading, verifying and
+# linking them from the jar again (docs/benchmarks.md, "Start-up").
+# -Xmx512m keeps compressed oops on whatever the builder's memory, as in any pod under 32 GiB of heap: an archive is
+# usable only by a JVM with the same layout. The last step maps the archive with -Xshare:on, which fails the build
+# instead of shipping an archive the JVM would refuse (and warn about on stdout, mid JSON log).
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN set -e; port=$((20000 + RANDOM % 20000)); \
+    CONFWATCH_HTTP_HOST=127.0.0.1 CONFWATCH_HTTP_PORT=$port java -Xmx512m \
+        -XX:ArchiveClassesAtExit=/app/confwatch.jsa -jar /app/confwatch.jar serve >/tmp/training.log 2>&1 & \
+    pid=$!; \
+    for _ in $(seq 1 600); do \
+        if (exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET /readyz HTTP/1.0\r\n\r\n' >&3 \
+            && head -n 1 <&3 | grep -q ' 200') 2>/dev/null; then break; fi; \
+        if ! kill -0 $pid 2>/dev/null; then cat /tmp/training.log; exit 1; fi; \
+        sleep 0.5; \
+    done; \
+    kill -TERM $pid; wait $pid; \
+    if [ ! -s /app/confwatch.jsa ]; then cat /tmp/training.log; exit 1; fi; \
+    java -Xshare:on -XX:SharedArchiveFile=/app/confwatch.jsa -Xmx512m -jar /app/confwatch.jar serve --help >/dev/null; \
+    rm -rf /tmp/* /tmp/.[!.]*
+
 USER 10001:10001
 EXPOSE 8080
 
 # Container-aware heap (75% of the memory limit; the rest is metaspace, threads, Netty's direct
 # buffers) and a clean exit on OutOfMemoryError so Kubernetes restarts the pod instead of leaving a
 # half-dead JVM. The flags are on the command line, not in JAVA_TOOL_OPTIONS, so the JVM prints no
-# "Picked up …" line into a JSON log stream.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/confwatch.jar"]
+# "Picked up …" line into a JSON log stream. The class archive is the one trained above.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/confwatch.jsa", \
+    "-jar", "/app/confwatch.jar"]
 CMD ["serve"]

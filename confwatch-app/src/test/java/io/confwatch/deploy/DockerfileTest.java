@@ -111,6 +111,27 @@ class DockerfileTest {
     }
 
     @Test
+    void runtime_classArchive_trainedOnTheCopiedJarCheckedAndMappedAtEveryStart() {
+        String archive = "-XX:SharedArchiveFile=/app/confwatch.jsa";
+        int copy = indexOf("COPY", "--from=build");
+        int training = indexOf("RUN", "-XX:ArchiveClassesAtExit=/app/confwatch.jsa");
+        List<String> entrypoint = execForm("ENTRYPOINT");
+        String run = instructions.get(training).arguments();
+
+        // Trained on the jar the image runs, as root (the archive stays read-only to the worker), before USER.
+        assertThat(training).isGreaterThan(copy).isLessThan(indexOf("USER", "10001"));
+        assertThat(run)
+                .contains("-jar /app/confwatch.jar serve")
+                .contains("/readyz")
+                .contains("kill -TERM")
+                // A build whose archive the JVM would refuse fails, instead of warning on every start.
+                .contains("java -Xshare:on " + archive);
+        assertThat(run.indexOf("set -e")).isZero();
+        assertThat(entrypoint).contains(archive);
+        assertThat(entrypoint.indexOf(archive)).isLessThan(entrypoint.indexOf("-jar"));
+    }
+
+    @Test
     void cmd_isServe_aCommandTheJarKnows() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);

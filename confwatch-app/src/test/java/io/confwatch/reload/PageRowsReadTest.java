@@ -33,12 +33,7 @@ class PageRowsReadTest {
             throws Exception {
         try (Connection c = db.connect();
                 Statement s = c.createStatement()) {
-            s.execute("set confwatch.notify = off");
-            s.execute("with t as (insert into confwatch.tenants (id, name) select gen_random_uuid(), 'tenant ' || g"
-                    + " from generate_series(1, " + TENANTS + ") g returning id)"
-                    + " insert into confwatch.monitors (tenant_id, name, definition) select t.id, 'm' || g,"
-                    + " '{\"networks\": [\"eth\"]}' from t, generate_series(1, " + PER_TENANT + ") g");
-            s.execute("analyze");
+            seed(s);
 
             s.execute("set plan_cache_mode = " + planMode);
             s.execute("prepare page(uuid, int) as " + SnapshotLoader.LOAD_PAGE);
@@ -58,6 +53,47 @@ class PageRowsReadTest {
                     .as("entity rows read for a page of %d tenants × %d (%s)", PAGE, PER_TENANT, planMode)
                     .isLessThanOrEqualTo(2L * PAGE * PER_TENANT);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"force_custom_plan", "force_generic_plan"})
+    void loadSlots_slotsOfAHundredTenants_readsOnlyTheirEntities(String planMode, TestDatabase db) throws Exception {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            seed(s);
+            String slots;
+            try (ResultSet page = s.executeQuery("select array_agg(distinct confwatch.tenant_slot(id))::text from"
+                    + " (select id from confwatch.tenants order by id limit " + PAGE + ") t")) {
+                page.next();
+                slots = page.getString(1);
+            }
+
+            s.execute("set plan_cache_mode = " + planMode);
+            s.execute("prepare slots(int4[]) as " + SnapshotLoader.LOAD_SLOTS);
+            long rowsRead = 0;
+            for (int i = 0; i < 3; i++) {
+                try (ResultSet plan = s.executeQuery("explain (analyze, format json) execute slots('" + slots + "')")) {
+                    plan.next();
+                    rowsRead = entityRowsRead(
+                            JSON.readTree(plan.getString(1)).get(0).get("Plan"));
+                }
+            }
+            s.execute("deallocate slots");
+
+            // The slots of 100 tenants hold about 100 of the 2,000 (16,384 slots: few share one).
+            assertThat(rowsRead)
+                    .as("entity rows read for the slots of %d tenants × %d (%s)", PAGE, PER_TENANT, planMode)
+                    .isLessThanOrEqualTo(2L * PAGE * PER_TENANT);
+        }
+    }
+
+    private static void seed(Statement s) throws java.sql.SQLException {
+        s.execute("set confwatch.notify = off");
+        s.execute("with t as (insert into confwatch.tenants (id, name) select gen_random_uuid(), 'tenant ' || g"
+                + " from generate_series(1, " + TENANTS + ") g returning id)"
+                + " insert into confwatch.monitors (tenant_id, name, definition) select t.id, 'm' || g,"
+                + " '{\"networks\": [\"eth\"]}' from t, generate_series(1, " + PER_TENANT + ") g");
+        s.execute("analyze");
     }
 
     private static long entityRowsRead(JsonNode node) {

@@ -172,15 +172,17 @@ public final class SnapshotLoader {
         return "confwatch.tenant_slot(" + id + ") = any($" + param + "::int4[])";
     }
 
-    // A sharded start-up: the tenants of a run of owned slots ($1), whole, in one statement (one page).
-    private static final String LOAD_SLOTS =
+    // A sharded start-up: the tenants of a run of owned slots ($1), whole, in one statement (one page). The page's ids
+    // as an array, as in LOAD_PAGE: joined to the page (in (select …)), every page hash-joined a sequential scan of
+    // all monitors.
+    static final String LOAD_SLOTS =
             "with page as (select t.id from confwatch.tenants t where %s)\n".formatted(owned("t.id", 1))
                     + TENANT_ROW
                     + """
-              from confwatch.tenants t where t.id in (select id from page)
+              from confwatch.tenants t where t.id = any(array(select id from page))
             union all
             """
-                    + ENTITIES_OF_TENANTS.replace("= any($1)", "in (select id from page)");
+                    + ENTITIES_OF_TENANTS.replace("= any($1)", "= any(array(select id from page))");
 
     private static final String VERSIONS = "select id, config_version, changed_at from confwatch.tenants";
 

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,29 +99,59 @@ final class TenantReads {
         long started = System.nanoTime();
         long generation = cache.generation();
         loader.loadSlots(chunks.next(inLast))
-                .onSuccess(wholes -> {
+                .compose(wholes -> {
                     metrics.reloadDuration(System.nanoTime() - started);
-                    int count = loaded + installOwned(wholes, cause, generation);
-                    loadSlots(chunks, wholes.size(), cause, done, count);
+                    return installOwned(wholes, cause, generation).map(owned -> {
+                        loadSlots(chunks, wholes.size(), cause, done, loaded + owned);
+                        return owned;
+                    });
                 })
                 .onFailure(done::fail);
     }
 
     /**
-     * Installs the owned tenants of one start-up or full-load page (if newer), recording each one's digest when what is
-     * held afterwards is what its rows make (so the first full reload after a start reads nothing whole that did not
-     * change); returns how many it held.
+     * Installs the owned tenants of one start-up page (if newer), recording each one's digest when what is held
+     * afterwards is what its rows make (so the first full reload after a start reads nothing whole that did not change);
+     * completes with how many it held. The snapshots of tenants not held yet (at start-up: all of them) are assembled on
+     * a worker thread — validating every definition is most of a start-up's work, and meanwhile the event loop decodes
+     * the next page's rows — and installed here, on the context. A tenant installed meanwhile (a hint's read) is
+     * assembled again here against what is held, as any read.
      */
-    private int installOwned(Map<UUID, TenantRows.Whole> wholes, ReloadCause cause, long generation) {
+    Future<Integer> installOwned(Map<UUID, TenantRows.Whole> wholes, ReloadCause cause, long generation) {
         Instant now = Instant.now();
-        int owned = 0;
+        List<TenantRows.Whole> owned = new ArrayList<>(wholes.size());
+        List<TenantRows.Whole> unheld = new ArrayList<>(wholes.size());
         for (TenantRows.Whole rows : wholes.values()) {
             if (owns.test(rows.tenant().id())) {
-                install(rows, now, cause, Replace.IF_NEWER, generation, rows.digest());
-                owned++;
+                owned.add(rows);
+                if (cache.get(rows.tenant().id()).isEmpty()) {
+                    unheld.add(rows);
+                }
             }
         }
-        return owned;
+        Future<Map<UUID, TenantSnapshot>> assembled = unheld.isEmpty()
+                ? Future.succeededFuture(Map.of())
+                : vertx.getOrCreateContext().executeBlocking(() -> assembleUnheld(unheld, now), /* ordered= */ false);
+        return assembled.map(snapshots -> {
+            for (TenantRows.Whole rows : owned) {
+                TenantSnapshot snapshot = snapshots.get(rows.tenant().id());
+                if (snapshot != null && cache.get(snapshot.tenant()).isEmpty()) {
+                    install(snapshot, rows.tenant().server(), cause, Replace.IF_NEWER, generation, rows.digest());
+                } else {
+                    install(rows, now, cause, Replace.IF_NEWER, generation, rows.digest());
+                }
+            }
+            return owned.size();
+        });
+    }
+
+    /** Snapshots of tenants with nothing held: a pure function of their rows, so it may run on any thread. */
+    private static Map<UUID, TenantSnapshot> assembleUnheld(List<TenantRows.Whole> unheld, Instant now) {
+        Map<UUID, TenantSnapshot> snapshots = new HashMap<>(unheld.size() * 2);
+        for (TenantRows.Whole rows : unheld) {
+            snapshots.put(rows.tenant().id(), SnapshotAssembler.whole(rows, Optional.empty(), now));
+        }
+        return snapshots;
     }
 
     /** One page's read in flight, with what was true when it was sent. */
@@ -142,12 +173,16 @@ final class TenantReads {
                     }
                     boolean more = wholes.size() >= settings.batchSize();
                     PageRead next = more ? readPage(last) : null;
-                    int count = loaded + installOwned(wholes, cause, page.generation());
-                    if (next == null) {
-                        done.complete(count);
-                    } else {
-                        onPage(next, last, cause, done, count);
-                    }
+                    UUID nextAfter = last;
+                    installOwned(wholes, cause, page.generation())
+                            .onSuccess(owned -> {
+                                if (next == null) {
+                                    done.complete(loaded + owned);
+                                } else {
+                                    onPage(next, nextAfter, cause, done, loaded + owned);
+                                }
+                            })
+                            .onFailure(done::fail);
                 })
                 .onFailure(done::fail);
     }
