@@ -30,6 +30,23 @@ class ConfigCacheTest {
     }
 
     @Test
+    void installDecoded_heldChangedSinceDecoding_refusedUntilDecodedAgainstTheNewOne() {
+        cache.install(withMonitor(tenant, 1, "a"), false);
+        ConfigCache.Decoded decodedAgainstOne = cache.decode(withMonitor(tenant, 3, "c"));
+        cache.install(withMonitor(tenant, 2, "b"), false);
+
+        assertThat(cache.install(decodedAgainstOne, ConfigCache.Replace.IF_NEWER, cache.generation()))
+                .as("decoded against version 1, while version 2 is held")
+                .isEmpty();
+        assertThat(cache.get(tenant).orElseThrow().version()).isEqualTo(2);
+
+        ConfigCache.Decoded again = cache.decode(withMonitor(tenant, 3, "c"));
+        assertThat(cache.install(again, ConfigCache.Replace.IF_NEWER, cache.generation()))
+                .contains(ConfigCache.Outcome.REPLACED);
+        assertThat(cache.get(tenant).orElseThrow().version()).isEqualTo(3);
+    }
+
+    @Test
     void install_lowerVersion_keepsTheHeldOne() {
         cache.install(withMonitor(tenant, 5, "new"), false);
         assertThat(cache.install(withMonitor(tenant, 4, "old"), true)).isEqualTo(ConfigCache.Outcome.KEPT);

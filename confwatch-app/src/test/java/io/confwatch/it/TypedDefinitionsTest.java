@@ -11,6 +11,7 @@ import io.confwatch.model.Monitor;
 import io.confwatch.model.TenantSnapshot;
 import io.confwatch.testing.PostgresExtension;
 import io.confwatch.testing.TestDatabase;
+import io.vertx.core.Context;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,11 +28,16 @@ class TypedDefinitionsTest {
     }
 
     private final AtomicInteger validations = new AtomicInteger();
+    /** Validations that ran on an event loop: the application's code must never (it may block). */
+    private final AtomicInteger onEventLoop = new AtomicInteger();
 
     private Definitions definitions() {
         return Definitions.builder()
                 .register(EntityKind.MONITOR, Rule.class, rule -> {
                     validations.incrementAndGet();
+                    if (Context.isOnEventLoopThread()) {
+                        onEventLoop.incrementAndGet();
+                    }
                     return rule.match() == null || rule.match().minValue() < 0
                             ? Optional.of("match.minValue must be zero or more")
                             : Optional.empty();
@@ -72,6 +78,9 @@ class TypedDefinitionsTest {
                     .map(rule -> rule.match().minValue())
                     .contains(9L);
         }
+        assertThat(onEventLoop)
+                .as("validations on an event loop, of %s", validations)
+                .hasValue(0);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,13 +112,57 @@ public final class ConfigCache implements AutoCloseable {
 
     /**
      * Installs {@code snapshot}, read by a read that began at generation {@code readGeneration}, where {@code replace}
-     * allows; never when the tenant was removed after the read began.
+     * allows; never when the tenant was removed after the read began. Decodes the application's definitions (its types
+     * and validators) inside, against what is held: call it on an event loop only when {@link #decodes()} is false, and
+     * otherwise {@link #decode} off the event loop and install with {@link #install(Decoded, Replace, long)}.
      */
     public Outcome install(TenantSnapshot snapshot, Replace replace, long readGeneration) {
+        return install(snapshot.tenant(), held -> definitions.decode(held, snapshot), replace, readGeneration);
+    }
+
+    /** Whether installs run application code (registered definition types or validators); see {@link #decode}. */
+    public boolean decodes() {
+        return !definitions.isEmpty();
+    }
+
+    /**
+     * A read's snapshot decoded into the application's types against the held snapshot {@code against} (null: none).
+     *
+     * @param snapshot what to install
+     * @param against the held snapshot it was decoded against, compared by identity when it is installed
+     */
+    public record Decoded(TenantSnapshot snapshot, TenantSnapshot against) {}
+
+    /**
+     * Decodes {@code read}'s definitions against the snapshot held now, running the application's types and validators:
+     * call it on a worker thread, never on an event loop. Thread-safe; changes nothing.
+     */
+    public Decoded decode(TenantSnapshot read) {
+        TenantSnapshot held = snapshots.getIfPresent(read.tenant());
+        return new Decoded(definitions.decode(held, read), held);
+    }
+
+    /**
+     * Installs a snapshot {@link #decode decoded} off the event loop, as {@link #install(TenantSnapshot, Replace, long)}
+     * would, without running application code; empty when the held snapshot is no longer the one it was decoded against
+     * (another read installed meanwhile): decode it again.
+     */
+    public Optional<Outcome> install(Decoded decoded, Replace replace, long readGeneration) {
+        Outcome outcome = install(
+                decoded.snapshot().tenant(),
+                held -> held == decoded.against() ? decoded.snapshot() : null,
+                replace,
+                readGeneration);
+        return Optional.ofNullable(outcome);
+    }
+
+    /** {@code decoded}: the snapshot to install decoded against the held one (null: decoded against another; stale). */
+    private Outcome install(
+            UUID tenantId, UnaryOperator<TenantSnapshot> decoded, Replace replace, long readGeneration) {
         TenantSnapshot[] previous = new TenantSnapshot[1];
         TenantSnapshot[] installed = new TenantSnapshot[1];
         Outcome[] outcome = {Outcome.KEPT};
-        snapshots.asMap().compute(snapshot.tenant(), (tenant, held) -> {
+        snapshots.asMap().compute(tenantId, (tenant, held) -> {
             previous[0] = held;
             Long removed = removedAt.get(tenant);
             if (removed != null && removed > readGeneration) {
@@ -125,7 +170,11 @@ public final class ConfigCache implements AutoCloseable {
                 return held;
             }
             // Decoded against what is held: only changed definitions are decoded, and content compares like for like.
-            TenantSnapshot next = definitions.decode(held, snapshot);
+            TenantSnapshot next = decoded.apply(held);
+            if (next == null) {
+                outcome[0] = null;
+                return held;
+            }
             installed[0] = next;
             if (held == null) {
                 removedAt.remove(tenant);
@@ -149,7 +198,7 @@ public final class ConfigCache implements AutoCloseable {
         });
         if (outcome[0] == Outcome.ADDED || outcome[0] == Outcome.REPLACED) {
             wakeWaiters(installed[0]);
-            publish(new TenantChange(snapshot.tenant(), Optional.ofNullable(previous[0]), Optional.of(installed[0])));
+            publish(new TenantChange(tenantId, Optional.ofNullable(previous[0]), Optional.of(installed[0])));
         }
         return outcome[0];
     }

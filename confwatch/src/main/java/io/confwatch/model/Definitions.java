@@ -19,6 +19,8 @@ import java.util.function.Function;
  * every changed definition once (Jackson), keeps the value in the snapshot ({@link TenantSnapshot#typed}), and treats a
  * definition that does not decode, or that the validator rejects, like any invalid entity (not served, the last good
  * version kept, listed in {@link TenantSnapshot#invalid()}). Kinds without a registered type are served as JSON only.
+ * Decoding and validators run on a Vert.x worker thread, never on an event loop, so a validator may take its time (it
+ * delays only the install of that tenant's read).
  *
  * <pre>{@code
  * Definitions definitions = Definitions.builder()

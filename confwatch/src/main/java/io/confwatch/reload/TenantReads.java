@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,16 +133,22 @@ final class TenantReads {
         Future<Map<UUID, TenantSnapshot>> assembled = unheld.isEmpty()
                 ? Future.succeededFuture(Map.of())
                 : vertx.getOrCreateContext().executeBlocking(() -> assembleUnheld(unheld, now), /* ordered= */ false);
-        return assembled.map(snapshots -> {
+        return assembled.compose(snapshots -> {
+            List<Future<ReadOutcome>> installs = new ArrayList<>(owned.size());
             for (TenantRows.Whole rows : owned) {
                 TenantSnapshot snapshot = snapshots.get(rows.tenant().id());
-                if (snapshot != null && cache.get(snapshot.tenant()).isEmpty()) {
-                    install(snapshot, rows.tenant().server(), cause, Replace.IF_NEWER, generation, rows.digest());
-                } else {
-                    install(rows, now, cause, Replace.IF_NEWER, generation, rows.digest());
-                }
+                installs.add(
+                        snapshot != null && cache.get(snapshot.tenant()).isEmpty()
+                                ? install(
+                                        () -> snapshot,
+                                        rows.tenant().server(),
+                                        cause,
+                                        Replace.IF_NEWER,
+                                        generation,
+                                        rows.digest())
+                                : install(rows, now, cause, Replace.IF_NEWER, generation, rows.digest()));
             }
-            return owned.size();
+            return Future.all(installs).map(all -> owned.size());
         });
     }
 
@@ -262,15 +269,15 @@ final class TenantReads {
         }
         // Every whole read returns its rows' digest; only a forced one (a full reload's) records it.
         Future<Map<UUID, TenantRows.Whole>> read = loader.load(batch);
-        return read.map(wholes -> {
+        return read.compose(wholes -> {
                     Instant now = Instant.now();
-                    Map<UUID, ReadOutcome> outcomes = new LinkedHashMap<>();
+                    Map<UUID, Future<ReadOutcome>> outcomes = new LinkedHashMap<>();
                     byTenant.forEach((tenant, request) -> {
                         TenantRows.Whole rows = wholes.get(tenant);
                         outcomes.put(
                                 tenant,
                                 rows == null
-                                        ? gone(tenant, request.cause)
+                                        ? Future.succeededFuture(gone(tenant, request.cause))
                                         : install(
                                                 rows,
                                                 now,
@@ -279,7 +286,11 @@ final class TenantReads {
                                                 generation,
                                                 request.forced ? rows.digest() : null));
                     });
-                    return outcomes;
+                    return Future.all(List.copyOf(outcomes.values())).map(all -> {
+                        Map<UUID, ReadOutcome> done = new LinkedHashMap<>();
+                        outcomes.forEach((tenant, outcome) -> done.put(tenant, outcome.result()));
+                        return done;
+                    });
                 })
                 .recover(error -> {
                     Map<UUID, ReadOutcome> outcomes = new LinkedHashMap<>();
@@ -298,10 +309,10 @@ final class TenantReads {
                         return Future.succeededFuture(gone(tenant, cause));
                     }
                     if (next == ReadPlanner.AfterDelta.WHOLE) {
-                        return loader.load(List.of(tenant)).map(wholes -> {
+                        return loader.load(List.of(tenant)).compose(wholes -> {
                             TenantRows.Whole rows = wholes.get(tenant);
                             return rows == null
-                                    ? gone(tenant, cause)
+                                    ? Future.succeededFuture(gone(tenant, cause))
                                     : install(
                                             rows,
                                             Instant.now(),
@@ -311,41 +322,79 @@ final class TenantReads {
                                             null);
                         });
                     }
-                    return Future.succeededFuture(install(
-                            SnapshotAssembler.patch(held, delta, Instant.now()),
+                    Instant now = Instant.now();
+                    return install(
+                            () -> SnapshotAssembler.patch(held, delta, now),
                             delta.tenant().server(),
                             cause,
                             Replace.IF_NEWER,
                             generation,
-                            null));
+                            null);
                 })
                 .recover(error -> Future.succeededFuture(failed(tenant, request, error)))
                 .map(outcome -> Map.of(tenant, outcome));
     }
 
     /** {@code digest}: the rows' digest when the read records it (a start-up page, a forced whole read), else null. */
-    private ReadOutcome install(
+    private Future<ReadOutcome> install(
             TenantRows.Whole rows,
             Instant now,
             ReloadCause cause,
             Replace replace,
             long generation,
             TenantDigest digest) {
-        TenantSnapshot snapshot =
-                SnapshotAssembler.whole(rows, cache.get(rows.tenant().id()), now);
-        return install(snapshot, rows.tenant().server(), cause, replace, generation, digest);
+        return install(
+                () -> SnapshotAssembler.whole(rows, cache.get(rows.tenant().id()), now),
+                rows.tenant().server(),
+                cause,
+                replace,
+                generation,
+                digest);
     }
 
-    private ReadOutcome install(
-            TenantSnapshot snapshot,
+    /**
+     * Installs what {@code assemble} makes (on the context, against what is held then). The application's definition
+     * types and validators never run on the event loop: when the cache has any, the snapshot is decoded on a worker
+     * thread against the snapshot held at that moment and installed back on the context only if that snapshot is still
+     * the one held — otherwise (another read installed meanwhile) it is assembled and decoded again.
+     */
+    private Future<ReadOutcome> install(
+            Supplier<TenantSnapshot> assemble,
             String server,
             ReloadCause cause,
             Replace replace,
             long generation,
             TenantDigest digest) {
+        TenantSnapshot snapshot = assemble.get();
+        if (!cache.decodes()) {
+            long before = heldVersion(snapshot.tenant());
+            ConfigCache.Outcome installed = cache.install(snapshot, replace, generation);
+            return Future.succeededFuture(installed(snapshot, server, cause, before, installed, digest));
+        }
+        return vertx.getOrCreateContext()
+                .executeBlocking(() -> cache.decode(snapshot), /* ordered= */ false)
+                .compose(decoded -> {
+                    long before = heldVersion(snapshot.tenant());
+                    return cache.install(decoded, replace, generation)
+                            .map(installed -> Future.succeededFuture(
+                                    installed(snapshot, server, cause, before, installed, digest)))
+                            .orElseGet(() -> install(assemble, server, cause, replace, generation, digest));
+                });
+    }
+
+    private long heldVersion(UUID tenant) {
+        return cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
+    }
+
+    /** The bookkeeping after {@code snapshot} (as read, before decoding) was offered to the cache: {@code installed}. */
+    private ReadOutcome installed(
+            TenantSnapshot snapshot,
+            String server,
+            ReloadCause cause,
+            long before,
+            ConfigCache.Outcome installed,
+            TenantDigest digest) {
         UUID tenant = snapshot.tenant();
-        long before = cache.get(tenant).map(TenantSnapshot::version).orElse(-1L);
-        ConfigCache.Outcome installed = cache.install(snapshot, replace, generation);
         ReadOutcome outcome = counted(cause, ReadOutcomes.ofInstall(installed, tenant, cache.get(tenant)));
         verify(tenant, snapshot, installed, digest);
         if (installed == ConfigCache.Outcome.DROPPED_SINCE) {
