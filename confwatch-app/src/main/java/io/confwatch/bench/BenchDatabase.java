@@ -56,6 +56,35 @@ public final class BenchDatabase implements AutoCloseable {
         return target;
     }
 
+    /**
+     * Whether the database already holds exactly {@code tenants} × {@code perTenant} entities (a configured database
+     * seeded by an earlier run: reuse it, said in a detail line of {@code scenario}); false when it holds no tenant
+     * (seed it). Anything else is refused, naming {@code sizeOptions}, the options that set the shape.
+     */
+    static boolean seededAlready(
+            BenchContext context, String scenario, Statement s, int tenants, int perTenant, String sizeOptions)
+            throws SQLException {
+        long heldTenants;
+        long heldEntities;
+        try (ResultSet rs = s.executeQuery("select (select count(*) from confwatch.tenants),"
+                + " (select count(*) from confwatch.monitors) + (select count(*) from confwatch.filters)"
+                + " + (select count(*) from confwatch.triggers)")) {
+            rs.next();
+            heldTenants = rs.getLong(1);
+            heldEntities = rs.getLong(2);
+        }
+        if (heldTenants == tenants && heldEntities == (long) tenants * perTenant) {
+            context.detail(scenario, "reusing the " + tenants + " × " + perTenant + " tenants already seeded");
+            return true;
+        }
+        if (heldTenants != 0) {
+            throw new IllegalStateException("the database holds " + heldTenants + " tenants and " + heldEntities
+                    + " entities, not " + tenants + " × " + perTenant + ": use an empty database or one seeded"
+                    + " with the same " + sizeOptions);
+        }
+        return false;
+    }
+
     /** A new JDBC connection to {@code target}, autocommit on. */
     public static Connection connect(DatabaseTarget target) throws SQLException {
         JdbcTarget jdbc = JdbcTarget.of(target);

@@ -31,23 +31,9 @@ final class CapacitySeed {
     static void seedOnce(BenchContext context, String scenario, Connection sql, int tenants, int perTenant)
             throws SQLException {
         try (Statement s = sql.createStatement()) {
-            long heldTenants;
-            long heldEntities;
-            try (ResultSet rs = s.executeQuery("select (select count(*) from confwatch.tenants),"
-                    + " (select count(*) from confwatch.monitors) + (select count(*) from confwatch.filters)"
-                    + " + (select count(*) from confwatch.triggers)")) {
-                rs.next();
-                heldTenants = rs.getLong(1);
-                heldEntities = rs.getLong(2);
-            }
-            if (heldTenants == tenants && heldEntities == (long) tenants * perTenant) {
-                context.detail(scenario, "reusing the " + tenants + " × " + perTenant + " tenants already seeded");
+            if (BenchDatabase.seededAlready(
+                    context, scenario, s, tenants, perTenant, "--capacity-tenants and --capacity-entities")) {
                 return;
-            }
-            if (heldTenants != 0) {
-                throw new IllegalStateException("the database holds " + heldTenants + " tenants and " + heldEntities
-                        + " entities, not " + tenants + " × " + perTenant + ": use an empty database or one seeded"
-                        + " with the same --capacity-tenants and --capacity-entities");
             }
             long started = System.nanoTime();
             boolean autoCommit = sql.getAutoCommit();

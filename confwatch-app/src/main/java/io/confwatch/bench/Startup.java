@@ -4,7 +4,6 @@ import io.confwatch.config.DatabaseTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -168,23 +167,8 @@ public final class Startup implements Scenario {
     private void seedOnce(BenchContext context, DatabaseTarget target, int tenants, int perTenant) throws SQLException {
         try (Connection sql = BenchDatabase.connect(target);
                 Statement s = sql.createStatement()) {
-            long heldTenants;
-            long heldEntities;
-            try (ResultSet rs = s.executeQuery("select (select count(*) from confwatch.tenants),"
-                    + " (select count(*) from confwatch.monitors) + (select count(*) from confwatch.filters)"
-                    + " + (select count(*) from confwatch.triggers)")) {
-                rs.next();
-                heldTenants = rs.getLong(1);
-                heldEntities = rs.getLong(2);
-            }
-            if (heldTenants == tenants && heldEntities == (long) tenants * perTenant) {
-                context.detail(name(), "reusing the " + tenants + " × " + perTenant + " tenants already seeded");
+            if (BenchDatabase.seededAlready(context, name(), s, tenants, perTenant, "--tenants and --entities")) {
                 return;
-            }
-            if (heldTenants != 0) {
-                throw new IllegalStateException("the database holds " + heldTenants + " tenants and " + heldEntities
-                        + " entities, not " + tenants + " × " + perTenant + ": use an empty database or one seeded"
-                        + " with the same --tenants and --entities");
             }
             long started = System.nanoTime();
             Seeder.tenants(sql, "startup", tenants, perTenant);
