@@ -35,8 +35,7 @@ record TenantDigest(long high, long low) {
      */
     static TenantDigest ofVersions(String identity, String tenantVersion, List<Version> entities) {
         // Each entity's text begins with its one-digit kind and its fixed-width id, unique per tenant: text order is
-        // the
-        // SQL's (kind, id) order (uuid order is the order of its lowercase text).
+        // the SQL's (kind, id) order (uuid order is the order of its lowercase text).
         String[] parts = new String[entities.size()];
         int length = identity.length() + 1 + tenantVersion.length();
         for (int i = 0; i < parts.length; i++) {
