@@ -142,8 +142,8 @@ public final class SnapshotLoader {
 
     // The named tenants' digests ($1), no rows shipped: SHA-256 over the same text TenantDigest.ofVersions makes from a
     // whole read's rows — the server's identity, the tenant row's version, and each active entity's kind, id and
-    // version
-    // in (kind, id) order (uuid order is the order of its lowercase text). Versions, not content: no definition is
+    // version in (kind, id) order (uuid order is the order of its lowercase text). Versions, not content: no definition
+    // is
     // fetched, rendered or hashed (a third of the content digest's database time; docs/benchmarks.md). One scan of each
     // entity table per page, grouped; a correlated subquery per tenant and table cost as much again.
     static final String DIGESTS =
@@ -204,12 +204,7 @@ public final class SnapshotLoader {
             """;
 
     /** A full comparison: every tenant's version. Public for the bench, which explains it. */
-    public static final String SWEEP_EVERY_TENANT =
-            """
-            select 1, t.id, t.config_version, t.changed_at, null::text from confwatch.tenants t
-            union all
-            """
-                    + SWEEP_HORIZON_ROW;
+    public static final String SWEEP_EVERY_TENANT = sweepEveryTenant("");
 
     /**
      * A cursor read: the tenants changed (their change rows' {@code xid}, V9), and the tenant ids deleted (and not
@@ -223,45 +218,31 @@ public final class SnapshotLoader {
      * …)}, {@code not exists}) a log without statistics on {@code xid} — every log migrated to V9 until autovacuum
      * analyzes it again — made the planner hash-join a scan of every tenant (SweepCursorSqlTest).
      */
-    public static final String SWEEP_SINCE_HORIZON =
-            """
-            select 1, t.id, t.config_version, t.changed_at, null::text
-              from confwatch.tenants t
-             where t.id = any(array(select c.tenant_id from confwatch.config_changes c where c.xid >= $1::text::xid8))
-            union all
-            select 2, d.tenant_id, d.last_version, null, null
-              from confwatch.tenant_tombstones d
-             where d.deleted_xid >= $1::text::xid8
-               and (select t.id from confwatch.tenants t where t.id = d.tenant_id) is null
-            union all
-            select 3, null, null, null, null
-              from confwatch.config_changes_purged p
-             where p.through_xid >= $1::text::xid8
-            union all
-            """
-                    + SWEEP_HORIZON_ROW;
+    public static final String SWEEP_SINCE_HORIZON = sweepSinceHorizon("", "");
 
     // The sweep's statements for a sharded worker: owned tenants only (the slot filter's parameter follows the
     // horizon's); a tombstone's slot is its tenant id's.
-    private static final String OWNED_SWEEP_EVERY_TENANT =
-            """
-            select 1, t.id, t.config_version, t.changed_at, null::text from confwatch.tenants t where %s
-            union all
-            """
-                            .formatted(owned("t.id", 1))
-                    + SWEEP_HORIZON_ROW;
+    private static final String OWNED_SWEEP_EVERY_TENANT = sweepEveryTenant(" where " + owned("t.id", 1));
 
     private static final String OWNED_SWEEP_SINCE_HORIZON =
-            """
+            sweepSinceHorizon("\n   and " + owned("t.id", 2), "\n   and " + owned("d.tenant_id", 2));
+
+    /** {@link #SWEEP_EVERY_TENANT}, of the tenants {@code where} keeps. */
+    private static String sweepEveryTenant(String where) {
+        return "select 1, t.id, t.config_version, t.changed_at, null::text from confwatch.tenants t" + where
+                + "\nunion all\n" + SWEEP_HORIZON_ROW;
+    }
+
+    /** {@link #SWEEP_SINCE_HORIZON}, of the tenants and tombstones the two conditions keep. */
+    private static String sweepSinceHorizon(String andTenant, String andTombstone) {
+        return """
             select 1, t.id, t.config_version, t.changed_at, null::text
               from confwatch.tenants t
-             where t.id = any(array(select c.tenant_id from confwatch.config_changes c where c.xid >= $1::text::xid8))
-               and %s
+             where t.id = any(array(select c.tenant_id from confwatch.config_changes c where c.xid >= $1::text::xid8))%s
             union all
             select 2, d.tenant_id, d.last_version, null, null
               from confwatch.tenant_tombstones d
-             where d.deleted_xid >= $1::text::xid8
-               and confwatch.tenant_slot(d.tenant_id) = any($2::int4[])
+             where d.deleted_xid >= $1::text::xid8%s
                and (select t.id from confwatch.tenants t where t.id = d.tenant_id) is null
             union all
             select 3, null, null, null, null
@@ -269,8 +250,9 @@ public final class SnapshotLoader {
              where p.through_xid >= $1::text::xid8
             union all
             """
-                            .formatted(owned("t.id", 2))
-                    + SWEEP_HORIZON_ROW;
+                        .formatted(andTenant, andTombstone)
+                + SWEEP_HORIZON_ROW;
+    }
 
     private static final int SWEEP_TENANT = 1;
     private static final int SWEEP_DELETED = 2;
@@ -482,7 +464,7 @@ public final class SnapshotLoader {
                 new TenantRows.Whole(
                         tenant,
                         entities.getOrDefault(id, List.of()),
-                        TenantDigest.ofVersions(
+                        new TenantDigest.Versions(
                                 identities.get(id), versions.get(id), entityVersions.getOrDefault(id, List.of())))));
         return wholes;
     }

@@ -20,6 +20,21 @@ record TenantDigest(long high, long low) {
     /** One active entity row's kind (as the loader's kind column: 1 monitor, 2 filter, 3 trigger), id and version. */
     record Version(int kind, UUID id, String version) {}
 
+    /**
+     * What a whole read returned to make its digest from: the server's identity, the tenant row's version and its
+     * active entities' versions. The digest is computed only when asked ({@link #digest()}: a sort and a SHA-256): most
+     * whole reads (a hint's) never record it.
+     */
+    record Versions(String identity, String tenant, List<Version> entities) {
+        Versions {
+            entities = List.copyOf(entities);
+        }
+
+        TenantDigest digest() {
+            return ofVersions(identity, tenant, entities);
+        }
+    }
+
     /** The digest from the first 16 bytes of {@code sha256}. */
     static TenantDigest of(byte[] sha256) {
         if (sha256.length < 16) {

@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -113,52 +115,63 @@ final class TenantReads {
     /**
      * Installs the owned tenants of one start-up page (if newer), recording each one's digest when what is held
      * afterwards is what its rows make (so the first full reload after a start reads nothing whole that did not change);
-     * completes with how many it held. The snapshots of tenants not held yet (at start-up: all of them) are assembled on
-     * a worker thread — validating every definition is most of a start-up's work, and meanwhile the event loop decodes
-     * the next page's rows — and installed here, on the context. A tenant installed meanwhile (a hint's read) is
-     * assembled again here against what is held, as any read.
+     * completes with how many it held. The digests, and the snapshots of tenants not held yet (at start-up: all of
+     * them), are made on a worker thread — validating every definition is most of a start-up's work, and meanwhile the
+     * event loop decodes the next page's rows — and installed here, on the context. A tenant installed meanwhile (a
+     * hint's read) is assembled again here against what is held, as any read.
      */
     Future<Integer> installOwned(Map<UUID, TenantRows.Whole> wholes, ReloadCause cause, long generation) {
         Instant now = Instant.now();
         List<TenantRows.Whole> owned = new ArrayList<>(wholes.size());
-        List<TenantRows.Whole> unheld = new ArrayList<>(wholes.size());
+        Set<UUID> unheld = new HashSet<>();
         for (TenantRows.Whole rows : wholes.values()) {
             if (owns.test(rows.tenant().id())) {
                 owned.add(rows);
                 if (cache.get(rows.tenant().id()).isEmpty()) {
-                    unheld.add(rows);
+                    unheld.add(rows.tenant().id());
                 }
             }
         }
-        Future<Map<UUID, TenantSnapshot>> assembled = unheld.isEmpty()
-                ? Future.succeededFuture(Map.of())
-                : vertx.getOrCreateContext().executeBlocking(() -> assembleUnheld(unheld, now), /* ordered= */ false);
-        return assembled.compose(snapshots -> {
-            List<Future<ReadOutcome>> installs = new ArrayList<>(owned.size());
-            for (TenantRows.Whole rows : owned) {
-                TenantSnapshot snapshot = snapshots.get(rows.tenant().id());
-                installs.add(
-                        snapshot != null && cache.get(snapshot.tenant()).isEmpty()
-                                ? install(
-                                        () -> snapshot,
-                                        rows.tenant().server(),
-                                        cause,
-                                        Replace.IF_NEWER,
-                                        generation,
-                                        rows.digest())
-                                : install(rows, now, cause, Replace.IF_NEWER, generation, rows.digest()));
-            }
-            return Future.all(installs).map(all -> owned.size());
-        });
+        if (owned.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        return vertx.getOrCreateContext()
+                .executeBlocking(() -> assemble(owned, unheld, now), /* ordered= */ false)
+                .compose(assembled -> {
+                    List<Future<ReadOutcome>> installs = new ArrayList<>(owned.size());
+                    for (TenantRows.Whole rows : owned) {
+                        Assembled made = assembled.get(rows.tenant().id());
+                        installs.add(
+                                made.snapshot() != null
+                                                && cache.get(rows.tenant().id()).isEmpty()
+                                        ? install(
+                                                made::snapshot,
+                                                rows.tenant().server(),
+                                                cause,
+                                                Replace.IF_NEWER,
+                                                generation,
+                                                made.digest())
+                                        : install(rows, now, cause, Replace.IF_NEWER, generation, made.digest()));
+                    }
+                    return Future.all(installs).map(all -> owned.size());
+                });
     }
 
-    /** Snapshots of tenants with nothing held: a pure function of their rows, so it may run on any thread. */
-    private static Map<UUID, TenantSnapshot> assembleUnheld(List<TenantRows.Whole> unheld, Instant now) {
-        Map<UUID, TenantSnapshot> snapshots = new HashMap<>(unheld.size() * 2);
-        for (TenantRows.Whole rows : unheld) {
-            snapshots.put(rows.tenant().id(), SnapshotAssembler.whole(rows, Optional.empty(), now));
+    /** A start-up page's tenant as made off the context: its digest, and its snapshot when nothing was held. */
+    private record Assembled(TenantSnapshot snapshot, TenantDigest digest) {}
+
+    /** Digests, and snapshots of the {@code unheld} tenants: pure functions of their rows, so it may run on any thread. */
+    private static Map<UUID, Assembled> assemble(List<TenantRows.Whole> owned, Set<UUID> unheld, Instant now) {
+        Map<UUID, Assembled> assembled = new HashMap<>(owned.size() * 2);
+        for (TenantRows.Whole rows : owned) {
+            UUID tenant = rows.tenant().id();
+            assembled.put(
+                    tenant,
+                    new Assembled(
+                            unheld.contains(tenant) ? SnapshotAssembler.whole(rows, Optional.empty(), now) : null,
+                            rows.digest()));
         }
-        return snapshots;
+        return assembled;
     }
 
     /** One page's read in flight, with what was true when it was sent. */

@@ -38,17 +38,25 @@ final class TenantRows {
             UUID monitorId) {}
 
     /**
-     * One tenant's row and all its active entities, read in one statement; {@code digest}: the digest of exactly these
-     * row versions on the server that returned them ({@link TenantDigest#ofVersions}), null when not known.
+     * One tenant's row and all its active entities, read in one statement; {@code versions}: the versions of exactly
+     * these rows on the server that returned them, null when not known.
      */
-    record Whole(Tenant tenant, List<Entity> entities, TenantDigest digest) {
+    record Whole(Tenant tenant, List<Entity> entities, TenantDigest.Versions versions) {
         Whole {
             entities = List.copyOf(entities);
         }
 
-        /** Rows whose digest is not known. */
+        /** Rows whose versions are not known. */
         Whole(Tenant tenant, List<Entity> entities) {
             this(tenant, entities, null);
+        }
+
+        /**
+         * The digest of these row versions ({@link TenantDigest#ofVersions}), computed now (a sort and a SHA-256: call
+         * it once, off the event loop where it can be); null when the versions are not known.
+         */
+        TenantDigest digest() {
+            return versions == null ? null : versions.digest();
         }
     }
 
