@@ -22,9 +22,8 @@ class StatusRoutesTest {
 
     @BeforeAll
     static void start(TestDatabase db) {
-        // Default probe settings: the first self-probe comes 10 s after start, after these tests. (StatusJsonTest
-        // covers
-        // how probe results render.)
+        // Default probe settings: the first self-probe comes 10 s after start, after these tests (StatusJsonTest
+        // covers how probe results render).
         fixture = ApiFixture.start(db);
     }
 

@@ -142,10 +142,9 @@ public final class SnapshotLoader {
 
     // The named tenants' digests ($1), no rows shipped: SHA-256 over the same text TenantDigest.ofVersions makes from a
     // whole read's rows — the server's identity, the tenant row's version, and each active entity's kind, id and
-    // version in (kind, id) order (uuid order is the order of its lowercase text). Versions, not content: no definition
-    // is
-    // fetched, rendered or hashed (a third of the content digest's database time; docs/benchmarks.md). One scan of each
-    // entity table per page, grouped; a correlated subquery per tenant and table cost as much again.
+    // version in (kind, id) order (uuid order is the order of its lowercase text). Versions, not content: no
+    // definition is fetched, rendered or hashed (a third of the content digest's database time; docs/benchmarks.md).
+    // One scan of each entity table per page, grouped; a correlated subquery per tenant and table cost as much again.
     static final String DIGESTS =
             """
             select t.id, sha256(convert_to(%s || ' ' || t.version
