@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +113,33 @@ class DigestGateTest {
         assertThat(TenantDigest.ofVersions("1765141234.5 16384", "812(3,5)", List.of()))
                 .as("another tenant row version")
                 .isNotEqualTo(TenantDigest.ofVersions("1765141234.5 16384", "812(3,4)", List.of()));
+    }
+
+    @Test
+    void ofVersions_ofRandomTenants_isTheSha256OfTheirTextSortedAsText() throws Exception {
+        Random random = new Random(15);
+        for (int tenant = 0; tenant < 500; tenant++) {
+            List<TenantDigest.Version> versions = new ArrayList<>();
+            for (int e = random.nextInt(60); e > 0; e--) {
+                versions.add(new TenantDigest.Version(
+                        1 + random.nextInt(3),
+                        new UUID(random.nextLong(), random.nextLong()),
+                        random.nextInt(1 << 30) + "(" + random.nextInt(100_000) + "," + random.nextInt(300) + ")"));
+            }
+            // Versions and identities are ASCII; a longer or non-ASCII one must still hash as UTF-8 text.
+            String identity = tenant % 50 == 0 ? "1765141234.5 16384 é" : "1765141234.5 16384";
+            String tenantVersion = tenant % 70 == 0 ? "9".repeat(100) : random.nextInt(1 << 30) + "(3,4)";
+            String text = identity + " " + tenantVersion
+                    + versions.stream()
+                            .map(v -> v.kind() + v.id().toString() + v.version())
+                            .sorted()
+                            .collect(Collectors.joining());
+
+            assertThat(TenantDigest.ofVersions(identity, tenantVersion, versions))
+                    .as("tenant %d: %s", tenant, text)
+                    .isEqualTo(TenantDigest.of(
+                            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))));
+        }
     }
 
     @Test
