@@ -9,8 +9,10 @@ import java.util.Locale;
  * {@value #TENANTS} tenants, a sweep every 30 s and a full reload every 15 minutes. Each figure of a pod is split into
  * a part every pod pays whatever it owns and a part proportional to what it owns, from the unsharded pod (owns all)
  * and the sharded one (owns 1/n): {@code cost(1/n) = fixed + owned / n}; then scaled linearly from the measured
- * tenant count. Linear scaling and two points are the model's assumptions: re-run at the size that matters. The full
- * reload is the steady state's: the second after a start (the first after a start may differ).
+ * tenant count. Linear scaling and two points are the model's assumptions: re-run at the size that matters — a run at
+ * {@value #TENANTS} tenants with shard {@code 0/}{@value #PODS} is the model's own pod, and the model is then 100 times
+ * its measured figures, nothing extrapolated ({@link #measuredAtShape}). The full reload is the steady state's: the
+ * second after a start (the first after a start may differ).
  */
 record CapacityModel(
         double steadyDbMillisPerSecond,
@@ -20,7 +22,8 @@ record CapacityModel(
         double restartMegabytes,
         double restartDbSeconds,
         double dataSetRows,
-        double dataSetMegabytes) {
+        double dataSetMegabytes,
+        boolean measuredAtShape) {
     static final int PODS = 100;
     static final int TENANTS = 1_000_000;
     static final double SWEEP_SECONDS = 30;
@@ -87,7 +90,8 @@ record CapacityModel(
                 PODS * startMs / 1000,
                 // What an unsharded start reads is the data set (every tenant row and every entity row) once.
                 start.rows() * scale,
-                start.bytesFromDatabase() * scale / 1048576.0);
+                start.bytesFromDatabase() * scale / 1048576.0,
+                tenants == TENANTS && shardCount == PODS);
     }
 
     /** Steady state as a share of one database core. */
@@ -104,7 +108,7 @@ record CapacityModel(
         out.printf(
                 Locale.ROOT,
                 "  [capacity] model, %d sharded pods × %,d tenants (sweep every %.0f s, full reload every %.0f min;"
-                        + " linear from this run): steady state %.0f ms of database time per second = %.1f %% of one"
+                        + " %s): steady state %.0f ms of database time per second = %.1f %% of one"
                         + " core (budget %.0f %%: %s), %,.0f rows/s, %.1f MB/s; a rolling restart of all %d pods reads"
                         + " %,.0f rows, %,.0f MB, %,.0f s of database time = %.1f× the data set (%,.0f rows, %,.0f MB;"
                         + " goal ≈ 1×)%n",
@@ -112,6 +116,7 @@ record CapacityModel(
                 TENANTS,
                 SWEEP_SECONDS,
                 FULL_RELOAD_SECONDS / 60,
+                measuredAtShape ? "measured at this shape: " + PODS + " × the sharded pod" : "linear from this run",
                 steadyDbMillisPerSecond,
                 steadyCoreShare() * 100,
                 STEADY_BUDGET * 100,
@@ -133,7 +138,7 @@ record CapacityModel(
                 "{\"pods\": %d, \"tenants\": %d, \"sweepSeconds\": %.0f, \"fullReloadSeconds\": %.0f,"
                         + " \"steadyDbMillisPerSecond\": %.3f, \"steadyCoreShare\": %.5f, \"steadyRowsPerSecond\": %.1f,"
                         + " \"steadyMegabytesPerSecond\": %.3f, \"restartRows\": %.0f, \"restartMegabytes\": %.1f,"
-                        + " \"restartDbSeconds\": %.1f, \"restartDataSets\": %.3f}",
+                        + " \"restartDbSeconds\": %.1f, \"restartDataSets\": %.3f, \"measuredAtShape\": %b}",
                 PODS,
                 TENANTS,
                 SWEEP_SECONDS,
@@ -145,7 +150,8 @@ record CapacityModel(
                 restartRows,
                 restartMegabytes,
                 restartDbSeconds,
-                restartDataSets());
+                restartDataSets(),
+                measuredAtShape);
     }
 
     private static Capacity.Phase find(List<Capacity.Phase> phases, String pod, String phase) {

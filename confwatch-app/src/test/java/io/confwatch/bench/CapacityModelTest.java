@@ -12,17 +12,21 @@ class CapacityModelTest {
     }
 
     private static List<Capacity.Phase> run(long shardedStartRows, long shardedSweepRows) {
+        return run("0/4", shardedStartRows, shardedSweepRows);
+    }
+
+    private static List<Capacity.Phase> run(String shard, long shardedStartRows, long shardedSweepRows) {
         return List.of(
                 phase("unsharded", "start-up", 6_000, 100),
                 phase("unsharded", Capacity.FIRST_FULL_RELOAD + " (1000 read whole, 0 skipped)", 70_000, 1_000),
                 phase("unsharded", Capacity.STEADY_FULL_RELOAD + " (0 read whole, 1000 skipped)", 7_000, 100),
                 phase("unsharded", "idle sweep", 1_000, 1),
                 phase("unsharded", "sweep, 10 changes", 1_060, 2),
-                phase("0/4", "start-up", shardedStartRows, 100.0 * shardedStartRows / 6_000),
-                phase("0/4", Capacity.FIRST_FULL_RELOAD + " (250 read whole, 0 skipped)", 25_000, 300),
-                phase("0/4", Capacity.STEADY_FULL_RELOAD + " (0 read whole, 250 skipped)", 2_500, 30),
-                phase("0/4", "idle sweep", shardedSweepRows, shardedSweepRows / 1_000.0),
-                phase("0/4", "sweep, 10 changes", 1_015, 1));
+                phase(shard, "start-up", shardedStartRows, 100.0 * shardedStartRows / 6_000),
+                phase(shard, Capacity.FIRST_FULL_RELOAD + " (250 read whole, 0 skipped)", 25_000, 300),
+                phase(shard, Capacity.STEADY_FULL_RELOAD + " (0 read whole, 250 skipped)", 2_500, 30),
+                phase(shard, "idle sweep", shardedSweepRows, shardedSweepRows / 1_000.0),
+                phase(shard, "sweep, 10 changes", 1_015, 1));
     }
 
     @Test
@@ -51,5 +55,18 @@ class CapacityModelTest {
         double full = (100 - (100 - 30) * 4 / 3.0 + (100 - 30) * 4 / 3.0 / 100) * 1_000 / 900;
         assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (sweep + full), within(1e-6));
         assertThat(model.steadyCoreShare()).isGreaterThan(CapacityModel.STEADY_BUDGET);
+    }
+
+    @Test
+    void from_aRunAtTheModelsOwnShape_isOneHundredTimesTheShardedPod_nothingExtrapolated() {
+        CapacityModel model = CapacityModel.from(run("0/100", 60, 10), CapacityModel.TENANTS, 5, "0/100");
+
+        // The 0/100 pod: sweep 10 rows, 0.01 ms; steady-state full reload 30 ms (as phase() builds them).
+        assertThat(model.measuredAtShape()).isTrue();
+        assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (0.01 / 30 + 30.0 / 900), within(1e-9));
+        assertThat(model.steadyRowsPerSecond()).isCloseTo(100 * (10 / 30.0 + 2_500 / 900.0), within(1e-9));
+        assertThat(model.restartRows()).isCloseTo(100 * 60, within(1e-9));
+        assertThat(CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4").measuredAtShape())
+                .isFalse();
     }
 }
