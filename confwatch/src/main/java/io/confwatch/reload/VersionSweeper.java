@@ -7,6 +7,7 @@ import io.confwatch.metrics.ConfWatchMetrics;
 import io.confwatch.metrics.ConfWatchMetrics.SweepKind;
 import io.confwatch.model.FullReloadStatus;
 import io.confwatch.model.TenantSnapshot;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -160,45 +161,49 @@ public final class VersionSweeper {
                 });
     }
 
-    /** Acts on what one sweep statement read; completes with how many tenants it queued, once they are read. */
+    /**
+     * Acts on what one sweep statement read; completes with how many tenants it queued, once they are read. A full
+     * comparison visits every owned tenant (twice: its version, then what is held), a slice at a time.
+     */
     private Future<Integer> compare(SweepRows rows, ReloadCause cause, Instant asked) {
+        Context context = vertx.getOrCreateContext();
         Set<UUID> present = new HashSet<>(rows.versions().size() * 2);
         List<UUID> differing = new ArrayList<>();
         List<UUID> rewound = new ArrayList<>();
-        for (TenantVersion version : rows.versions()) {
-            if (!owns.test(version.tenant())) {
-                continue;
-            }
-            present.add(version.tenant());
-            Optional<TenantSnapshot> snapshot = cache.get(version.tenant());
-            switch (SweepVerdict.of(snapshot, version, asked)) {
-                case CURRENT:
-                    continue;
-                case BEHIND:
-                    differing.add(version.tenant());
-                    break;
-                case REWOUND:
-                    log.warn(
-                            "Tenant {} is at version {} (changed at {}) in the database but {} (changed at {}) here:"
-                                    + " the database went back in time (a restore, a failover that lost commits)?"
-                                    + " Reading it again",
-                            version.tenant(),
-                            version.version(),
-                            version.changedAt(),
-                            snapshot.get().version(),
-                            snapshot.get().changedAt());
-                    rewound.add(version.tenant());
-                    break;
-            }
-            coordinator.noteVersion(version.tenant(), version.version());
-        }
-        if (rows.full()) {
-            dropMissing(present, asked);
-        } else {
-            dropDeleted(rows.deleted(), asked);
-        }
-        return Future.join(coordinator.requestAll(differing, cause, false), coordinator.requestRewound(rewound, cause))
-                .map(differing.size() + rewound.size());
+        return Slices.forEach(context, rows.versions(), Slices.SIZE, version -> {
+                    if (!owns.test(version.tenant())) {
+                        return;
+                    }
+                    present.add(version.tenant());
+                    Optional<TenantSnapshot> snapshot = cache.get(version.tenant());
+                    switch (SweepVerdict.of(snapshot, version, asked)) {
+                        case CURRENT:
+                            return;
+                        case BEHIND:
+                            differing.add(version.tenant());
+                            break;
+                        case REWOUND:
+                            log.warn(
+                                    "Tenant {} is at version {} (changed at {}) in the database but {} (changed at {})"
+                                            + " here: the database went back in time (a restore, a failover that lost"
+                                            + " commits)? Reading it again",
+                                    version.tenant(),
+                                    version.version(),
+                                    version.changedAt(),
+                                    snapshot.get().version(),
+                                    snapshot.get().changedAt());
+                            rewound.add(version.tenant());
+                            break;
+                    }
+                    coordinator.noteVersion(version.tenant(), version.version());
+                })
+                .compose(compared -> rows.full()
+                        ? dropMissing(context, present, asked)
+                        : Future.succeededFuture(dropDeleted(rows.deleted(), asked)))
+                .compose(dropped -> Future.join(
+                                coordinator.requestAll(differing, cause, false),
+                                coordinator.requestRewound(rewound, cause))
+                        .map(differing.size() + rewound.size()));
     }
 
     /**
@@ -229,15 +234,15 @@ public final class VersionSweeper {
 
     private Future<List<UUID>> listOwned() {
         Instant asked = Instant.now();
-        return loader.versions().map(versions -> {
+        return loader.versions().compose(versions -> {
             List<UUID> owned = new ArrayList<>(versions.size());
             for (TenantVersion version : versions) {
                 if (owns.test(version.tenant())) {
                     owned.add(version.tenant());
                 }
             }
-            dropMissing(new HashSet<>(owned), asked);
-            return owned;
+            return dropMissing(vertx.getOrCreateContext(), new HashSet<>(owned), asked)
+                    .map(owned);
         });
     }
 
@@ -296,22 +301,23 @@ public final class VersionSweeper {
     }
 
     /** Drops held tenants a cursor read (from {@code asked} on) found deleted, except those loaded since. */
-    private void dropDeleted(List<UUID> deleted, Instant asked) {
+    private Void dropDeleted(List<UUID> deleted, Instant asked) {
         for (UUID tenant : deleted) {
             cache.get(tenant)
                     .filter(snapshot -> !readSince(snapshot, asked))
                     .ifPresent(snapshot -> coordinator.forget(tenant));
         }
+        return null;
     }
 
     /** Drops held tenants the versions (read from {@code asked} on) did not list, except those loaded since. */
-    private void dropMissing(Set<UUID> present, Instant asked) {
-        for (TenantSnapshot snapshot : cache.all()) {
+    private Future<Void> dropMissing(Context context, Set<UUID> present, Instant asked) {
+        return Slices.forEach(context, List.copyOf(cache.all()), Slices.SIZE, snapshot -> {
             // A tenant created while the versions were read is missing from them but was loaded from a newer read.
             if (!present.contains(snapshot.tenant()) && !readSince(snapshot, asked)) {
                 coordinator.forget(snapshot.tenant());
             }
-        }
+        });
     }
 
     /** Whether {@code snapshot} was installed after {@code asked}, so read from a database at least as new. */
