@@ -23,14 +23,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@code capacity}: what one pod costs the database at {@code --capacity-tenants} × {@code --capacity-entities}, per
  * pod, unsharded and as shard {@code --shard} (default 0/4): the rows, bytes, shared blocks and execution time of its
  * own statements (pg_stat_statements for the worker's login; bytes through a counting relay) for a start-up, the first
- * full reload after it and the next (the steady state), an idle sweep and a sweep after {@code --changes} tenants
- * changed. It measures whatever the worker's
+ * full reload after it and the next (the steady state), an idle sweep, a sweep after {@code --changes} tenants
+ * changed and a sweep that compares every tenant. It measures whatever the worker's
  * statements are, so a build with other sweeps or sharding is measured by the same command.
  */
 public final class Capacity implements Scenario {
     static final String DEFAULT_SHARD = "0/4";
     /** The phase of the first full reload after a pod's start. */
     static final String FIRST_FULL_RELOAD = "full reload, first after start";
+    /** The phase of a sweep that compares every owned tenant's version (every CONFWATCH_SWEEP_FULL_INTERVAL). */
+    static final String FULL_COMPARISON = "sweep, full comparison";
     /** The phase of the full reload after that: what every full reload costs in the steady state. */
     static final String STEADY_FULL_RELOAD = "full reload, steady state";
 
@@ -123,7 +125,10 @@ public final class Capacity implements Scenario {
         return phases;
     }
 
-    /** An idle sweep and a sweep after changes, of one poll-mode pod (only sweeps read: no listener, no hints). */
+    /**
+     * An idle sweep and a sweep after changes, of one poll-mode pod (only sweeps read: no listener, no hints); then a
+     * full comparison, of a second one whose every sweep is one.
+     */
     private List<Phase> sweeps(
             BenchContext context,
             Connection sql,
@@ -161,6 +166,16 @@ public final class Capacity implements Scenario {
                 last = now;
             }
             phases.add(window.close(pod, "sweep, " + changes.size() + " changes (" + owned.size() + " owned)", sweeps));
+        }
+        // The full comparison a sweep makes every CONFWATCH_SWEEP_FULL_INTERVAL: a worker whose every sweep is one.
+        env.put("CONFWATCH_SWEEP_FULL_INTERVAL", Math.max(1, pollInterval.toMillis() / 2) + "ms");
+        try (ConfWatch confWatch = context.startWorker(config(env, target))) {
+            for (int i = 0; i < 2; i++) {
+                nextSweep(confWatch);
+            }
+            Window window = Window.open(sql, proxy);
+            nextSweep(confWatch);
+            phases.add(window.close(pod, FULL_COMPARISON, 1));
         }
         return phases;
     }

@@ -22,11 +22,13 @@ class CapacityModelTest {
                 phase("unsharded", Capacity.STEADY_FULL_RELOAD + " (0 read whole, 1000 skipped)", 7_000, 100),
                 phase("unsharded", "idle sweep", 1_000, 1),
                 phase("unsharded", "sweep, 10 changes", 1_060, 2),
+                phase("unsharded", Capacity.FULL_COMPARISON, 1_000, 3),
                 phase(shard, "start-up", shardedStartRows, 100.0 * shardedStartRows / 6_000),
                 phase(shard, Capacity.FIRST_FULL_RELOAD + " (250 read whole, 0 skipped)", 25_000, 300),
                 phase(shard, Capacity.STEADY_FULL_RELOAD + " (0 read whole, 250 skipped)", 2_500, 30),
                 phase(shard, "idle sweep", shardedSweepRows, shardedSweepRows / 1_000.0),
-                phase(shard, "sweep, 10 changes", 1_015, 1));
+                phase(shard, "sweep, 10 changes", 1_015, 1),
+                phase(shard, Capacity.FULL_COMPARISON, 250, 0.75));
     }
 
     @Test
@@ -45,15 +47,17 @@ class CapacityModelTest {
     }
 
     @Test
-    void from_steadyState_sweepsEveryThirtySecondsAndFullReloadsEveryFifteenMinutesOverEveryPod() {
+    void from_steadyState_sweepsEveryThirtySeconds_comparesAllEveryFiveMinutes_fullReloadsEveryFifteen() {
         CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4");
 
         // Sweep: 1 ms at 1,000 tenants, every pod pays it whole: 1,000 ms per sweep per pod at 1,000,000 tenants.
         // Full reload (the steady state's, not the first after a start): 100 ms unsharded, 30 ms as 1/4: fixed 6.67 ms
         // + owned 93.3 ms; at 1/100: 7.6 ms, × 1,000.
+        // Full comparison: 3 ms unsharded, 0.75 ms as 1/4, all of it owned: 0.03 ms at 1/100, × 1,000, every 300 s.
         double sweep = 1_000.0 / 30;
+        double compare = 3.0 / 100 * 1_000 / 300;
         double full = (100 - (100 - 30) * 4 / 3.0 + (100 - 30) * 4 / 3.0 / 100) * 1_000 / 900;
-        assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (sweep + full), within(1e-6));
+        assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (sweep + compare + full), within(1e-6));
         assertThat(model.steadyCoreShare()).isGreaterThan(CapacityModel.STEADY_BUDGET);
     }
 
@@ -61,10 +65,13 @@ class CapacityModelTest {
     void from_aRunAtTheModelsOwnShape_isOneHundredTimesTheShardedPod_nothingExtrapolated() {
         CapacityModel model = CapacityModel.from(run("0/100", 60, 10), CapacityModel.TENANTS, 5, "0/100");
 
-        // The 0/100 pod: sweep 10 rows, 0.01 ms; steady-state full reload 30 ms (as phase() builds them).
+        // The 0/100 pod: sweep 10 rows, 0.01 ms; full comparison 250 rows, 0.75 ms; steady-state full reload 2,500
+        // rows, 30 ms (as phase() builds them).
         assertThat(model.measuredAtShape()).isTrue();
-        assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (0.01 / 30 + 30.0 / 900), within(1e-9));
-        assertThat(model.steadyRowsPerSecond()).isCloseTo(100 * (10 / 30.0 + 2_500 / 900.0), within(1e-9));
+        assertThat(model.steadyDbMillisPerSecond())
+                .isCloseTo(100 * (0.01 / 30 + 0.75 / 300 + 30.0 / 900), within(1e-9));
+        assertThat(model.steadyRowsPerSecond())
+                .isCloseTo(100 * (10 / 30.0 + 250 / 300.0 + 2_500 / 900.0), within(1e-9));
         assertThat(model.restartRows()).isCloseTo(100 * 60, within(1e-9));
         assertThat(CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4").measuredAtShape())
                 .isFalse();

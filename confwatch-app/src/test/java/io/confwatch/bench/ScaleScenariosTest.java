@@ -73,7 +73,14 @@ class ScaleScenariosTest {
                         "0/4 full reload, first after start",
                         "0/4 full reload, steady state",
                         "0/4 idle sweep",
-                        "0/4 sweep");
+                        "0/4 sweep",
+                        "unsharded sweep, full comparison",
+                        "0/4 sweep, full comparison");
+        // A full comparison reads every owned tenant's version: all 400 unsharded, about a quarter as shard 0/4.
+        assertThat(phases.get("unsharded sweep, full comparison").get("rows").asLong())
+                .isGreaterThanOrEqualTo(400L);
+        assertThat(phases.get("0/4 sweep, full comparison").get("rows").asLong())
+                .isBetween(1L, 200L);
         JsonNode start = phases.get("unsharded start-up");
         // Every tenant row and every entity row at least once, as the database and the relay both saw.
         assertThat(start.get("rows").asLong()).isGreaterThanOrEqualTo(400L * (1 + 3));
