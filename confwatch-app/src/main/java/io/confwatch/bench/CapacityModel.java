@@ -3,6 +3,8 @@ package io.confwatch.bench;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * docs/operations.md's capacity model, computed from one {@code capacity} run: {@value #PODS} sharded pods over
@@ -51,65 +53,35 @@ record CapacityModel(
 
     static CapacityModel from(List<Capacity.Phase> phases, int tenants, int perTenant, String shard) {
         int shardCount = Integer.parseInt(shard.substring(shard.indexOf('/') + 1));
+        boolean atShape = tenants == TENANTS && shardCount == PODS;
         double scale = (double) TENANTS / tenants;
-        Capacity.Phase sweep = find(phases, "unsharded", "idle sweep");
-        Capacity.Phase sweepSharded = find(phases, shard, "idle sweep");
-        Capacity.Phase compare = find(phases, "unsharded", Capacity.FULL_COMPARISON);
-        Capacity.Phase compareSharded = find(phases, shard, Capacity.FULL_COMPARISON);
-        // The steady state's full reload: the one after the first after a start (docs/operations.md, "Full reloads").
-        Capacity.Phase full = find(phases, "unsharded", Capacity.STEADY_FULL_RELOAD);
-        Capacity.Phase fullSharded = find(phases, shard, Capacity.STEADY_FULL_RELOAD);
+        // One pod of the model, from the unsharded and the sharded measurement of a phase: at the model's own shape the
+        // sharded pod's figure itself (the split's clamp would otherwise lift a pod cheaper than its 1/n share to it).
+        BiFunction<String, ToDoubleFunction<Capacity.Phase>, Double> pod = (phase, figure) -> {
+            double unsharded = figure.applyAsDouble(find(phases, "unsharded", phase));
+            double sharded = figure.applyAsDouble(find(phases, shard, phase));
+            return atShape ? sharded : Split.of(unsharded, sharded, shardCount).at(PODS) * scale;
+        };
+        ToDoubleFunction<Capacity.Phase> ms = Capacity.Phase::execMillis;
+        ToDoubleFunction<Capacity.Phase> rows = Capacity.Phase::rows;
+        ToDoubleFunction<Capacity.Phase> mb = p -> p.bytesFromDatabase() / 1048576.0;
+        // Per second over the fleet: sweeps, full comparisons and (the steady state's) full reloads at their intervals.
+        ToDoubleFunction<ToDoubleFunction<Capacity.Phase>> steady = figure -> PODS
+                * (pod.apply("idle sweep", figure) / SWEEP_SECONDS
+                        + pod.apply(Capacity.FULL_COMPARISON, figure) / FULL_COMPARISON_SECONDS
+                        + pod.apply(Capacity.STEADY_FULL_RELOAD, figure) / FULL_RELOAD_SECONDS);
         Capacity.Phase start = find(phases, "unsharded", "start-up");
-        Capacity.Phase startSharded = find(phases, shard, "start-up");
-        double sweepMs = Split.of(sweep.execMillis(), sweepSharded.execMillis(), shardCount)
-                        .at(PODS)
-                * scale;
-        double compareMs = Split.of(compare.execMillis(), compareSharded.execMillis(), shardCount)
-                        .at(PODS)
-                * scale;
-        double compareRows =
-                Split.of(compare.rows(), compareSharded.rows(), shardCount).at(PODS) * scale;
-        double compareMb = Split.of(compare.bytesFromDatabase(), compareSharded.bytesFromDatabase(), shardCount)
-                        .at(PODS)
-                * scale
-                / 1048576.0;
-        double fullMs = Split.of(full.execMillis(), fullSharded.execMillis(), shardCount)
-                        .at(PODS)
-                * scale;
-        double sweepRows =
-                Split.of(sweep.rows(), sweepSharded.rows(), shardCount).at(PODS) * scale;
-        double fullRows = Split.of(full.rows(), fullSharded.rows(), shardCount).at(PODS) * scale;
-        double sweepMb = Split.of(sweep.bytesFromDatabase(), sweepSharded.bytesFromDatabase(), shardCount)
-                        .at(PODS)
-                * scale
-                / 1048576.0;
-        double fullMb = Split.of(full.bytesFromDatabase(), fullSharded.bytesFromDatabase(), shardCount)
-                        .at(PODS)
-                * scale
-                / 1048576.0;
-        double startRows =
-                Split.of(start.rows(), startSharded.rows(), shardCount).at(PODS) * scale;
-        double startMb = Split.of(start.bytesFromDatabase(), startSharded.bytesFromDatabase(), shardCount)
-                        .at(PODS)
-                * scale
-                / 1048576.0;
-        double startMs = Split.of(start.execMillis(), startSharded.execMillis(), shardCount)
-                        .at(PODS)
-                * scale;
         return new CapacityModel(
-                PODS * (sweepMs / SWEEP_SECONDS + compareMs / FULL_COMPARISON_SECONDS + fullMs / FULL_RELOAD_SECONDS),
-                PODS
-                        * (sweepRows / SWEEP_SECONDS
-                                + compareRows / FULL_COMPARISON_SECONDS
-                                + fullRows / FULL_RELOAD_SECONDS),
-                PODS * (sweepMb / SWEEP_SECONDS + compareMb / FULL_COMPARISON_SECONDS + fullMb / FULL_RELOAD_SECONDS),
-                PODS * startRows,
-                PODS * startMb,
-                PODS * startMs / 1000,
+                steady.applyAsDouble(ms),
+                steady.applyAsDouble(rows),
+                steady.applyAsDouble(mb),
+                PODS * pod.apply("start-up", rows),
+                PODS * pod.apply("start-up", mb),
+                PODS * pod.apply("start-up", ms) / 1000,
                 // What an unsharded start reads is the data set (every tenant row and every entity row) once.
                 start.rows() * scale,
                 start.bytesFromDatabase() * scale / 1048576.0,
-                tenants == TENANTS && shardCount == PODS);
+                atShape);
     }
 
     /** Steady state as a share of one database core. */

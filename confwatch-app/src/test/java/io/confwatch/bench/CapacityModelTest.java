@@ -76,4 +76,18 @@ class CapacityModelTest {
         assertThat(CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4").measuredAtShape())
                 .isFalse();
     }
+
+    @Test
+    void from_aRunAtTheModelsOwnShape_aPodCheaperThanItsShare_isTakenAsMeasured() {
+        // The sharded pod's steady-state full reload costs 0.5 ms, less than 1/100 of the unsharded pod's 100 ms: the
+        // two-point split would clamp its owned part and lift it to 1 ms.
+        List<Capacity.Phase> phases = new java.util.ArrayList<>(run("0/100", 60, 10));
+        phases.replaceAll(p -> p.pod().equals("0/100") && p.phase().startsWith(Capacity.STEADY_FULL_RELOAD)
+                ? phase("0/100", p.phase(), 2_500, 0.5)
+                : p);
+
+        CapacityModel model = CapacityModel.from(phases, CapacityModel.TENANTS, 5, "0/100");
+
+        assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (0.01 / 30 + 0.75 / 300 + 0.5 / 900), within(1e-9));
+    }
 }
