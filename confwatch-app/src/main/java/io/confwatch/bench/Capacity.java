@@ -85,7 +85,7 @@ public final class Capacity implements Scenario {
             }
         }
         print(context, tenants, perTenant, phases);
-        CapacityModel model = CapacityModel.from(phases, tenants, perTenant, shard);
+        CapacityModel model = CapacityModel.from(phases, tenants, shard);
         model.print(context.out());
         Path jsonFile = Path.of(options.capacityJson());
         Files.writeString(jsonFile, json(tenants, perTenant, phases, model), StandardCharsets.UTF_8);

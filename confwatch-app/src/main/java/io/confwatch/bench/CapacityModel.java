@@ -51,7 +51,7 @@ record CapacityModel(
         }
     }
 
-    static CapacityModel from(List<Capacity.Phase> phases, int tenants, int perTenant, String shard) {
+    static CapacityModel from(List<Capacity.Phase> phases, int tenants, String shard) {
         int shardCount = Integer.parseInt(shard.substring(shard.indexOf('/') + 1));
         boolean atShape = tenants == TENANTS && shardCount == PODS;
         double scale = (double) TENANTS / tenants;

@@ -3,6 +3,7 @@ package io.confwatch.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class CapacityModelTest {
 
     @Test
     void from_shardedPodReadsEverythingAtStart_aRollingRestartReadsTheDataSetOncePerPod() {
-        CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4");
+        CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, "0/4");
 
         assertThat(model.dataSetRows()).isEqualTo(6_000_000);
         assertThat(model.restartDataSets()).isCloseTo(100, within(1e-9));
@@ -41,14 +42,14 @@ class CapacityModelTest {
 
     @Test
     void from_shardedPodReadsItsQuarter_aRollingRestartReadsTheDataSetOnce() {
-        CapacityModel model = CapacityModel.from(run(1_500, 1_000), 1_000, 5, "0/4");
+        CapacityModel model = CapacityModel.from(run(1_500, 1_000), 1_000, "0/4");
 
         assertThat(model.restartDataSets()).isCloseTo(1, within(1e-9));
     }
 
     @Test
     void from_steadyState_sweepsEveryThirtySeconds_comparesAllEveryFiveMinutes_fullReloadsEveryFifteen() {
-        CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4");
+        CapacityModel model = CapacityModel.from(run(6_000, 1_000), 1_000, "0/4");
 
         // Sweep: 1 ms at 1,000 tenants, every pod pays it whole: 1,000 ms per sweep per pod at 1,000,000 tenants.
         // Full reload (the steady state's, not the first after a start): 100 ms unsharded, 30 ms as 1/4: fixed 6.67 ms
@@ -63,7 +64,7 @@ class CapacityModelTest {
 
     @Test
     void from_aRunAtTheModelsOwnShape_isOneHundredTimesTheShardedPod_nothingExtrapolated() {
-        CapacityModel model = CapacityModel.from(run("0/100", 60, 10), CapacityModel.TENANTS, 5, "0/100");
+        CapacityModel model = CapacityModel.from(run("0/100", 60, 10), CapacityModel.TENANTS, "0/100");
 
         // The 0/100 pod: sweep 10 rows, 0.01 ms; full comparison 250 rows, 0.75 ms; steady-state full reload 2,500
         // rows, 30 ms (as phase() builds them).
@@ -73,7 +74,7 @@ class CapacityModelTest {
         assertThat(model.steadyRowsPerSecond())
                 .isCloseTo(100 * (10 / 30.0 + 250 / 300.0 + 2_500 / 900.0), within(1e-9));
         assertThat(model.restartRows()).isCloseTo(100 * 60, within(1e-9));
-        assertThat(CapacityModel.from(run(6_000, 1_000), 1_000, 5, "0/4").measuredAtShape())
+        assertThat(CapacityModel.from(run(6_000, 1_000), 1_000, "0/4").measuredAtShape())
                 .isFalse();
     }
 
@@ -81,12 +82,12 @@ class CapacityModelTest {
     void from_aRunAtTheModelsOwnShape_aPodCheaperThanItsShare_isTakenAsMeasured() {
         // The sharded pod's steady-state full reload costs 0.5 ms, less than 1/100 of the unsharded pod's 100 ms: the
         // two-point split would clamp its owned part and lift it to 1 ms.
-        List<Capacity.Phase> phases = new java.util.ArrayList<>(run("0/100", 60, 10));
+        List<Capacity.Phase> phases = new ArrayList<>(run("0/100", 60, 10));
         phases.replaceAll(p -> p.pod().equals("0/100") && p.phase().startsWith(Capacity.STEADY_FULL_RELOAD)
                 ? phase("0/100", p.phase(), 2_500, 0.5)
                 : p);
 
-        CapacityModel model = CapacityModel.from(phases, CapacityModel.TENANTS, 5, "0/100");
+        CapacityModel model = CapacityModel.from(phases, CapacityModel.TENANTS, "0/100");
 
         assertThat(model.steadyDbMillisPerSecond()).isCloseTo(100 * (0.01 / 30 + 0.75 / 300 + 0.5 / 900), within(1e-9));
     }
